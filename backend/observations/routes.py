@@ -1,0 +1,3 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint("observations", __name__, url_prefix="/api", description="observations")

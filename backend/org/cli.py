@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+roster_cli = AppGroup("roster", help="Manage the roster.")

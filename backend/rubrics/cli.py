@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+rubrics_cli = AppGroup("rubrics", help="Load and check rubrics.")
