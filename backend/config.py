@@ -42,14 +42,9 @@ def _bool(name: str, default: bool) -> bool:
 
 
 def load() -> dict[str, Any]:
-    url = _database_url()
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
-    if url.startswith("sqlite"):
-        engine_options = {"connect_args": {"timeout": 30}}
     return {
         "SECRET_KEY": _secret_key(),
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_LIFETIME_HOURS": int(os.environ.get("SESSION_LIFETIME_HOURS", "720")),
@@ -67,3 +62,10 @@ def load() -> dict[str, Any]:
         "OPENAPI_JSON_PATH": "openapi.json",
         "JSON_SORT_KEYS": False,
     }
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """Wait for SQLite's write lock instead of failing; check pooled server connections before use."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}

@@ -225,3 +225,76 @@ def world(ctx: Flask) -> World:
     other_team = make_team(school, [other_mcl], [other_teacher], "Team Birch")
     db.session.commit()
     return World(school, other_school, teacher, other_teacher, mcl, other_mcl, admin, other_admin, team, other_team)
+
+
+@pytest.fixture()
+def rubrics(ctx: Flask) -> dict[str, Any]:
+    """The shipped rubrics, loaded; keyed by rubric key."""
+    from pathlib import Path
+
+    from backend.rubrics.service import latest_rubrics, load_directory
+
+    load_directory(db.session, Path(ctx.config["RUBRICS_DIR"]))
+    db.session.commit()
+    return {r.key: r for r in latest_rubrics(db.session)}
+
+
+class Device:
+    """A device: its own client id and mutation seq, pushing and pulling like the app does."""
+
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+        self.client_id = str(uuid.uuid4())
+        self.seq = 0
+        self.cursor = 0
+
+    def mutation(self, name: str, **args: Any) -> dict[str, Any]:
+        self.seq += 1
+        return {"id": str(uuid.uuid4()), "seq": self.seq, "name": name, "args": args}
+
+    def push(self, *mutations: dict[str, Any]) -> Any:
+        return self.api.post("/api/sync/push", json={"client_id": self.client_id, "mutations": list(mutations)})
+
+    def send(self, name: str, **args: Any) -> dict[str, Any]:
+        """Push one mutation and return its result."""
+        response = self.push(self.mutation(name, **args))
+        assert response.status_code == 200, response.get_json()
+        result: dict[str, Any] = response.get_json()["results"][0]
+        return result
+
+    def pull_all(self, limit: int = 500) -> list[dict[str, Any]]:
+        changes: list[dict[str, Any]] = []
+        while True:
+            body = self.api.get(f"/api/sync/pull?cursor={self.cursor}&limit={limit}").get_json()
+            changes.extend(body["changes"])
+            self.cursor = body["cursor"]
+            if not body["has_more"]:
+                return changes
+
+
+@pytest.fixture()
+def device(login: Callable[[Person | None], ApiClient]) -> Callable[[Person], Device]:
+    return lambda person: Device(login(person))
+
+
+def observation_args(educator: Person, rubric: Any, *, complete: bool = True, **overrides: Any) -> dict[str, Any]:
+    """Arguments of an `observation.save` that creates a new observation."""
+    keys = rubric.indicator_keys()
+    scores = {k: 3 for k in (keys if complete else keys[:1])}
+    args: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "base_version": None,
+        "educator_id": str(educator.id),
+        "rubric_id": str(rubric.id),
+        "observed_at": "2026-11-02T09:15:00+00:00",
+        "duration_minutes": 12,
+        "context": {"subject": "Math", "grade": "4", "grouping": "whole_class"},
+        "scores": scores,
+        "evidence": [{"at": "2026-11-02T09:17:00+00:00", "text": "Cold-called four students in a row."}],
+        "glow": "Tight routines for materials.",
+        "grow": "Check for understanding before independent work.",
+        "action_step": "Use a quick hinge question before releasing students.",
+        "follows_up": None,
+    }
+    args.update(overrides)
+    return args

@@ -26,7 +26,9 @@ class Observation(Synced, Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     glow: Mapped[str] = mapped_column(Text, default="")
     grow: Mapped[str] = mapped_column(Text, default="")
-    follows_up_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("action_step.id"), default=None)
+    # The action step this observation follows up; not a foreign key, because action steps point back at
+    # observations and a cycle would make the tables hard to create and empty in order.
+    follows_up_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -38,10 +40,7 @@ class ActionStep(Synced, Base):
 
     __tablename__ = "action_step"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    observation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("observation.id", use_alter=True, name="fk_action_step_observation_id_observation"),
-        unique=True,
-    )
+    observation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("observation.id"), unique=True)
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("school.id"), index=True)
     educator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     text: Mapped[str] = mapped_column(Text)

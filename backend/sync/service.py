@@ -1,0 +1,292 @@
+"""The sync contract: apply pushed mutations exactly once, in order, and page changes out by change_seq."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session, selectinload
+
+from backend.db import current_change_seq, next_change_seq
+from backend.errors import Conflict, DomainError, Forbidden
+from backend.observations import schemas as obs_schemas
+from backend.observations import service as observations
+from backend.observations.models import ActionStep, FeedbackResponse, Observation
+from backend.org import service as org
+from backend.org.models import Person, School, Team
+from backend.rubrics.models import Rubric
+from backend.rubrics.service import rubric_payload
+from backend.sync.models import AccessChange, SyncClient, SyncMutation
+
+# ---- mutations ---------------------------------------------------------------------------------
+
+Handler = Callable[[Session, Person, dict[str, Any], datetime], Any]
+
+
+@dataclass(frozen=True)
+class MutationSpec:
+    args: type[Schema]
+    apply: Handler
+
+
+MUTATIONS: dict[str, MutationSpec] = {
+    "observation.save": MutationSpec(obs_schemas.ObservationSaveArgs, observations.save_observation),
+    "observation.publish": MutationSpec(
+        obs_schemas.VersionedArgs,
+        lambda s, actor, a, now: observations.publish_observation(s, actor, a["id"], a["base_version"], now),
+    ),
+    "observation.delete": MutationSpec(
+        obs_schemas.VersionedArgs,
+        lambda s, actor, a, now: observations.delete_observation(s, actor, a["id"], a["base_version"], now),
+    ),
+    "feedback.acknowledge": MutationSpec(
+        obs_schemas.FeedbackAcknowledgeArgs,
+        lambda s, actor, a, now: observations.acknowledge_feedback(s, actor, a["observation_id"], now),
+    ),
+    "feedback.reflect": MutationSpec(
+        obs_schemas.FeedbackReflectArgs,
+        lambda s, actor, a, now: observations.reflect_on_feedback(s, actor, a["observation_id"], a["text"], now),
+    ),
+    "action_step.update": MutationSpec(
+        obs_schemas.ActionStepUpdateArgs,
+        lambda s, actor, a, now: observations.update_action_step(
+            s, actor, a["id"], a["base_version"], a["status"], a["note"], now
+        ),
+    ),
+}
+
+
+def _rejected(mutation_id: uuid.UUID, message: str, errors: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(mutation_id), "status": "rejected", "message": message, "errors": errors}
+
+
+def _apply(session: Session, actor: Person, mutation: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Run one mutation in its own savepoint and describe the outcome."""
+    mid, name = mutation["id"], mutation["name"]
+    spec = MUTATIONS.get(name)
+    if spec is None:
+        known = ", ".join(sorted(MUTATIONS))
+        return _rejected(mid, f"Unknown mutation '{name}'.", {"name": [f"Unknown mutation; expected one of {known}."]})
+    try:
+        args = spec.args().load(mutation["args"])
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return _rejected(mid, "Some arguments are not valid.", {"args": messages})
+    try:
+        with session.begin_nested():
+            row = spec.apply(session, actor, args, now)
+            session.flush()
+    except Conflict as exc:
+        return {"id": str(mid), "status": "conflict", "message": exc.message, "current": exc.current}
+    except DomainError as exc:
+        return _rejected(mid, exc.message, {"args": exc.errors} if exc.errors else {})
+    return {"id": str(mid), "status": "applied", "version": row.version}
+
+
+def _client(session: Session, actor: Person, client_id: uuid.UUID, now: datetime) -> SyncClient:
+    client = session.scalar(select(SyncClient).where(SyncClient.id == client_id).with_for_update())
+    if client is None:
+        client = SyncClient(id=client_id, person_id=actor.id, last_seq=0, created_at=now)
+        session.add(client)
+        session.flush()
+    elif client.person_id != actor.id:
+        raise Forbidden("This installation is bound to another person; sign in as them to send its changes.")
+    client.last_seen_at = now
+    return client
+
+
+def push(
+    session: Session, actor: Person, client_id: uuid.UUID, mutations: list[dict[str, Any]], now: datetime
+) -> dict[str, Any]:
+    """Handle a batch in order; each effect, its ledger row and the client's last_seq commit together."""
+    # Take the change counter's lock before anything else: pushes then commit in change_seq order and
+    # always lock in the same order (counter, then client), so they cannot deadlock.
+    next_change_seq(session)
+    client = _client(session, actor, client_id, now)
+    results: list[dict[str, Any]] = []
+    resend_from: int | None = None
+    for mutation in mutations:
+        mid, seq = mutation["id"], mutation["seq"]
+        if resend_from is not None:
+            results.append({"id": str(mid), "status": "gap", "resend_from": resend_from})
+            continue
+        stored = session.get(SyncMutation, mid)
+        if stored is not None:
+            results.append(_replay(stored, client, mid))
+            continue
+        if seq > client.last_seq + 1:
+            resend_from = client.last_seq + 1
+            results.append({"id": str(mid), "status": "gap", "resend_from": resend_from})
+            continue
+        if seq <= client.last_seq:
+            results.append(_rejected(mid, f"Sequence number {seq} is already taken on this installation.",
+                                     {"seq": [f"Must be {client.last_seq + 1}."]}))
+            continue
+        result = _apply(session, actor, mutation, now)
+        session.add(SyncMutation(id=mid, client_id=client.id, seq=seq, name=mutation["name"],
+                                 status=result["status"], result=result, received_at=now))
+        client.last_seq = seq
+        results.append(result)
+    session.flush()
+    body: dict[str, Any] = {"results": results}
+    if resend_from is not None:
+        body["resend_from"] = resend_from
+    return body
+
+
+def _replay(stored: SyncMutation, client: SyncClient, mid: uuid.UUID) -> dict[str, Any]:
+    if stored.client_id != client.id:
+        return _rejected(mid, "This mutation id was already used by another installation.",
+                         {"id": ["Use a new id."]})
+    result = dict(stored.result)
+    if result["status"] == "applied":
+        result["status"] = "duplicate"
+    return result
+
+
+# ---- pull --------------------------------------------------------------------------------------
+
+
+def _school_payloads(_: Session, rows: list[School]) -> dict[uuid.UUID, dict[str, Any]]:
+    return {s.id: {"id": str(s.id), "name": s.name, "district_id": str(s.district_id)} for s in rows}
+
+
+def _observation_payloads(session: Session, rows: list[Observation]) -> dict[uuid.UUID, dict[str, Any]]:
+    steps = observations.action_steps_for(session, rows)
+    return {o.id: observations.observation_payload(o, steps.get(o.id)) for o in rows}
+
+
+def _each(fn: Callable[[Any], dict[str, Any]]) -> Callable[[Session, list[Any]], dict[uuid.UUID, dict[str, Any]]]:
+    return lambda _session, rows: {row.id: fn(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class RowType:
+    model: Any
+    visible: Callable[[uuid.UUID], ColumnElement[bool]]
+    payloads: Callable[[Session, list[Any]], dict[uuid.UUID, dict[str, Any]]]
+    options: tuple[Any, ...] = ()
+
+
+def _via_observation(model: Any) -> Callable[[uuid.UUID], ColumnElement[bool]]:
+    return lambda pid: model.observation_id.in_(observations.visible_observation_ids_q(pid))
+
+
+ROW_TYPES: dict[str, RowType] = {
+    "school": RowType(School, lambda pid: School.id.in_(org.school_ids_q(pid)), _school_payloads),
+    "person": RowType(Person, lambda pid: Person.id.in_(org.visible_person_ids_q(pid)), _each(org.person_payload)),
+    "team": RowType(
+        Team, lambda pid: Team.id.in_(org.visible_team_ids_q(pid)), _each(org.team_payload),
+        (selectinload(Team.leaders), selectinload(Team.members)),
+    ),
+    "rubric": RowType(Rubric, lambda _pid: true(), _each(rubric_payload)),
+    "observation": RowType(Observation, observations.visible_observation_clause, _observation_payloads),
+    "action_step": RowType(ActionStep, _via_observation(ActionStep), _each(observations.action_step_payload)),
+    "feedback_response": RowType(
+        FeedbackResponse, _via_observation(FeedbackResponse), _each(observations.feedback_payload)
+    ),
+}
+# Whose sight of these rows follows the roster; rubrics are visible to everyone.
+ROSTER_SENSITIVE = [k for k in ROW_TYPES if k != "rubric"]
+
+
+def pull(session: Session, actor: Person, cursor: int, limit: int) -> dict[str, Any]:
+    """Changes after `cursor` that the actor may see, oldest first, at most `limit` of them."""
+    # Read the counter first: every change_seq at or below it belongs to a committed transaction
+    # (writers hold the counter row until they commit), so nothing below it can still appear.
+    high = current_change_seq(session)
+    found: list[tuple[int, str, Any]] = []
+    for kind, spec in ROW_TYPES.items():
+        query = (
+            select(spec.model)
+            .where(spec.model.change_seq > cursor, spec.model.change_seq <= high, spec.visible(actor.id))
+            .order_by(spec.model.change_seq)
+            .limit(limit)
+        )
+        found.extend((row.change_seq, kind, row) for row in session.scalars(query.options(*spec.options)))
+    grants = session.scalars(
+        select(AccessChange)
+        .where(AccessChange.person_id == actor.id, AccessChange.change_seq > cursor, AccessChange.change_seq <= high)
+        .order_by(AccessChange.change_seq)
+        .limit(limit)
+    )
+    found.extend((g.change_seq, g.row_type, g) for g in grants)
+    found.sort(key=lambda item: item[0])
+    has_more = len(found) > limit
+    page = found[:limit]
+    return {
+        "changes": _entries(session, actor, page),
+        "cursor": page[-1][0] if has_more else max(high, cursor),
+        "has_more": has_more,
+    }
+
+
+def _entries(session: Session, actor: Person, page: list[tuple[int, str, Any]]) -> list[dict[str, Any]]:
+    rows: dict[str, dict[uuid.UUID, Any]] = {kind: {} for kind in ROW_TYPES}
+    for _, kind, item in page:
+        if isinstance(item, AccessChange):
+            _resolve_access_change(session, actor, item, rows)
+        else:
+            rows[kind][item.id] = item
+    payloads = {kind: ROW_TYPES[kind].payloads(session, list(found.values())) for kind, found in rows.items() if found}
+    out: list[dict[str, Any]] = []
+    for _, kind, item in page:
+        if isinstance(item, AccessChange):
+            row = rows[kind].get(item.row_id)
+            if row is None:
+                out.append({"type": kind, "id": str(item.row_id), "version": 0, "deleted": True})
+                continue
+        else:
+            row = item
+        out.append(observations.entry(kind, row, payloads[kind].get(row.id)))
+    return out
+
+
+def _resolve_access_change(
+    session: Session, actor: Person, change: AccessChange, rows: dict[str, dict[uuid.UUID, Any]]
+) -> None:
+    """An access change sends the row as it is now if still visible, else (below) a tombstone."""
+    spec = ROW_TYPES[change.row_type]
+    row = session.scalar(
+        select(spec.model).where(spec.model.id == change.row_id, spec.visible(actor.id)).options(*spec.options)
+    )
+    if row is not None:
+        rows[change.row_type][row.id] = row
+
+
+# ---- roster moves --------------------------------------------------------------------------------
+
+Snapshot = dict[uuid.UUID, set[tuple[str, uuid.UUID]]]
+
+
+def visibility_snapshot(session: Session, person_ids: Iterable[uuid.UUID]) -> Snapshot:
+    """What each person may see now, for the roster-sensitive row types."""
+    snapshot: Snapshot = {}
+    for pid in set(person_ids):
+        seen: set[tuple[str, uuid.UUID]] = set()
+        for kind in ROSTER_SENSITIVE:
+            spec = ROW_TYPES[kind]
+            seen.update((kind, row_id) for row_id in session.scalars(select(spec.model.id).where(spec.visible(pid))))
+        snapshot[pid] = seen
+    return snapshot
+
+
+def record_access_changes(session: Session, person_ids: Iterable[uuid.UUID], before: Snapshot) -> int:
+    """Record, as access changes, what each person gained or lost sight of since `before`."""
+    session.flush()
+    after = visibility_snapshot(session, person_ids)
+    count = 0
+    for pid, now_seen in after.items():
+        was_seen = before.get(pid, set())
+        for granted, keys in ((True, now_seen - was_seen), (False, was_seen - now_seen)):
+            for kind, row_id in sorted(keys, key=lambda k: (k[0], str(k[1]))):
+                session.add(AccessChange(person_id=pid, row_type=kind, row_id=row_id, granted=granted,
+                                         change_seq=next_change_seq(session)))
+                count += 1
+    session.flush()
+    return count
