@@ -9,18 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, abort, send_from_directory
+from werkzeug.routing import PathConverter
 from werkzeug.wrappers import Response
 
 NO_CACHE = "no-cache, no-store, must-revalidate"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+class AppPath(PathConverter):
+    """Any path outside /api, so a wrong method on an API route is still a 405 there."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
 def init_app(app: Flask) -> None:
     dist = Path(app.config["PWA_DIST"])
+    app.url_map.converters["app_path"] = AppPath
 
     def serve(path: str) -> Response:
-        if path.startswith("api/") or path == "api":
-            abort(404)
         target = dist / path
         if path and target.is_file():
             response = send_from_directory(dist, path, max_age=0)
@@ -38,4 +44,4 @@ def init_app(app: Flask) -> None:
         return response
 
     app.add_url_rule("/", "pwa_index", serve, defaults={"path": ""})
-    app.add_url_rule("/<path:path>", "pwa", serve)
+    app.add_url_rule("/<app_path:path>", "pwa", serve)
