@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,17 @@ def _unexpected(exc: Exception) -> Response:
     return envelope(500, "internal_error", "Something went wrong on our side; it has been logged.")
 
 
+def _refuse_nul_characters() -> Response | None:
+    """Refuse NUL characters in bodies up front: PostgreSQL cannot store them in text."""
+    if request.method in {"POST", "PUT", "PATCH"} and request.is_json:
+        raw = request.get_data(cache=True)
+        if b"\\u0000" in raw or b"\x00" in raw:
+            return envelope(400, "bad_request", "Text may not contain NUL characters.")
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

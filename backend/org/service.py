@@ -311,7 +311,10 @@ def apply_roster(
         if current is None or current.role != own[0].role:
             role_changes[pid] = (school_id, own[0].role)
     changed_teams = {t for t, _, _ in add | remove}
-    affected = {p for t, p, _ in links | add if t in changed_teams} | set(role_changes)
+    # People created now have never pulled: their first pull starts from nothing and brings all they
+    # may see, so only people who already exist need their gains and losses recorded.
+    created = set(new_ids.values())
+    affected = ({p for t, p, _ in links | add if t in changed_teams} | set(role_changes)) - created
     if role_changes:
         affected |= _school_admin_ids(session, {s for s, _ in role_changes.values()})
     before = visibility_snapshot(session, affected) if affected else None
@@ -396,7 +399,7 @@ def my_teams_detail(session: Session, actor_id: uuid.UUID) -> list[dict[str, obj
 
 
 def _team_roles(
-    session: Session, person_ids: set[uuid.UUID], team_ids: Select[Any]
+    session: Session, person_ids: set[uuid.UUID], team_ids: Select[Any] | CompoundSelect[Any]
 ) -> dict[uuid.UUID, list[dict[str, object]]]:
     out: dict[uuid.UUID, list[dict[str, object]]] = {p: [] for p in person_ids}
     for model, role in _LINKS:

@@ -11,7 +11,7 @@ MAX_PULL_LIMIT = 1000
 class MutationArgs(Schema):
     id = fields.UUID(required=True)
     seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(max=200))
     args = fields.Dict(keys=fields.String(), load_default=dict)
 
 

@@ -128,7 +128,7 @@ def push(
                                      {"seq": [f"Must be {client.last_seq + 1}."]}))
             continue
         result = _apply(session, actor, mutation, now)
-        session.add(SyncMutation(id=mid, client_id=client.id, seq=seq, name=mutation["name"],
+        session.add(SyncMutation(id=mid, client_id=client.id, seq=seq, name=mutation["name"][:64],
                                  status=result["status"], result=result, received_at=now))
         client.last_seq = seq
         results.append(result)
