@@ -26,7 +26,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_module.load())
     if config:
         app.config.update(config)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config_module.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config_module.engine_options(url))
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from backend import logs

@@ -24,7 +24,7 @@ def _guard() -> Response | None:
     if not path.startswith("/api/") or path in PUBLIC:
         return None
     try:
-        auth = session_for(db.session, request.cookies.get(SESSION_COOKIE))
+        auth = session_for(db.session(), request.cookies.get(SESSION_COOKIE))
         if auth is None:
             raise Unauthorized("Sign in to continue.")
         if request.method not in SAFE_METHODS and not csrf_ok(

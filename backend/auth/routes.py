@@ -22,7 +22,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Signing i
 
 
 def me_payload(person_id: Any) -> dict[str, Any]:
-    person = org.get_person(db.session, person_id)
+    person = org.get_person(db.session(), person_id)
     roles_by_school = {
         m.school_id: m.role for m in db.session.scalars(select(Membership).where(Membership.person_id == person.id))
     }
@@ -31,12 +31,12 @@ def me_payload(person_id: Any) -> dict[str, Any]:
         "name": person.name,
         "email": person.email,
         "career_stage": person.career_stage,
-        "roles": org.roles_of(db.session, person.id),
+        "roles": org.roles_of(db.session(), person.id),
         "schools": [
             {"id": s.id, "name": s.name, "district_id": s.district_id, "role": roles_by_school.get(s.id, "admin")}
-            for s in org.schools_of(db.session, person.id)
+            for s in org.schools_of(db.session(), person.id)
         ],
-        "teams": [org.team_payload(t) for t in org.teams_of(db.session, person.id)],
+        "teams": [org.team_payload(t) for t in org.teams_of(db.session(), person.id)],
     }
 
 
@@ -53,7 +53,7 @@ class Login(MethodView):
         )
         try:
             signed = service.login(
-                db.session, args["email"], args["password"], request.remote_addr or "unknown", limits,
+                db.session(), args["email"], args["password"], request.remote_addr or "unknown", limits,
                 timedelta(hours=cfg["SESSION_LIFETIME_HOURS"]),
             )
         except Unauthorized:
@@ -70,7 +70,7 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self) -> Any:
         """Sign out: ends this session and clears its cookies."""
-        service.logout(db.session, request.cookies.get(SESSION_COOKIE))
+        service.logout(db.session(), request.cookies.get(SESSION_COOKIE))
         db.session.commit()
         response = make_response("", 204)
         clear_session_cookies(response)

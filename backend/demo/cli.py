@@ -24,7 +24,7 @@ def seed_command(force: bool, today: datetime | None, weeks: int) -> None:
     from backend.auth.service import hash_password
     from backend.demo import seed
 
-    session = db.session
+    session = db.session()
     if not seed.needs_seeding(session) and not force:
         click.echo("The database already has people; nothing seeded (use --force to add the demo anyway).")
         return

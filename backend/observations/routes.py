@@ -23,7 +23,7 @@ blp = Blueprint("observations", __name__, url_prefix="/api", description="Observ
 
 
 def _listing(observations: list[Observation]) -> dict[str, Any]:
-    steps = service.action_steps_for(db.session, observations)
+    steps = service.action_steps_for(db.session(), observations)
     return {
         "observations": [
             {**service.observation_payload(o, steps.get(o.id)), "version": o.version} for o in observations
@@ -38,7 +38,7 @@ class MyObservations(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Observations I recorded and published feedback about me, newest first."""
         actor = acting_person()
-        return _listing(service.my_observations(db.session, actor, args.get("status"), args["limit"]))
+        return _listing(service.my_observations(db.session(), actor, args.get("status"), args["limit"]))
 
 
 @blp.route("/observations/<uuid:observation_id>")
@@ -46,7 +46,7 @@ class OneObservation(MethodView):
     @blp.response(200, ObservationSchema)
     def get(self, observation_id: uuid.UUID) -> Any:
         """One observation I may see."""
-        return _listing([service.get_observation(db.session, acting_person(), observation_id)])["observations"][0]
+        return _listing([service.get_observation(db.session(), acting_person(), observation_id)])["observations"][0]
 
 
 @blp.route("/educators/<uuid:educator_id>/observations")
@@ -56,7 +56,7 @@ class EducatorObservations(MethodView):
     def get(self, args: dict[str, Any], educator_id: uuid.UUID) -> Any:
         """An educator's observations, for the educator, their MCLs and their school's admins."""
         actor = acting_person()
-        return _listing(service.educator_observations(db.session, actor, educator_id, args["limit"]))
+        return _listing(service.educator_observations(db.session(), actor, educator_id, args["limit"]))
 
 
 @blp.route("/educators/<uuid:educator_id>/action-steps")
@@ -65,6 +65,6 @@ class EducatorActionSteps(MethodView):
     def get(self, educator_id: uuid.UUID) -> Any:
         """An educator's action steps that I may see."""
         actor = acting_person()
-        service.educator_observations(db.session, actor, educator_id, 1)  # 404 unless the educator is visible
-        steps = service.visible_action_steps(db.session, actor, educator_id)
+        service.educator_observations(db.session(), actor, educator_id, 1)  # 404 unless the educator is visible
+        steps = service.visible_action_steps(db.session(), actor, educator_id)
         return {"action_steps": [{**service.action_step_payload(s), "version": s.version} for s in steps]}

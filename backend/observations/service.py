@@ -253,7 +253,9 @@ def _save_action_step(session: Session, obs: Observation, text: str | None, now:
 
 def _retouch_children(session: Session, obs: Observation, now: datetime, *, delete: bool) -> None:
     """Send an observation's action step and response again: who may see them follows the observation."""
-    for row in (session.get(ActionStep, action_step_id_for(obs.id)), session.get(FeedbackResponse, feedback_id_for(obs.id))):
+    step = session.get(ActionStep, action_step_id_for(obs.id))
+    response = session.get(FeedbackResponse, feedback_id_for(obs.id))
+    for row in (step, response):
         if row is None or (row.deleted_at is not None and not delete):
             continue
         if delete and row.deleted_at is None:

@@ -39,7 +39,7 @@ def import_command(
     """Load people, school roles, teams and career stages from CSV_FILE (see docs/roster-csv.md)."""
     with csv_file.open(encoding="utf-8-sig", newline="") as handle:
         parsed = importer.parse(handle, default_school=school)
-    session = db.session
+    session = db.session()
     schools, school_errors = importer.resolve_schools(session, parsed.rows, district)
     people = service.people_by_email(session, {r.email for r in parsed.rows})
     parsed.errors = sorted(

@@ -21,7 +21,7 @@ class MyTeams(MethodView):
     @blp.response(200, TeamSchema(many=True))
     def get(self) -> Any:
         """List the teams I lead or belong to, with their leaders and members."""
-        return service.my_teams_detail(db.session, acting_person().id)
+        return service.my_teams_detail(db.session(), acting_person().id)
 
 
 @blp.route("/schools/<uuid:school_id>/roster")
@@ -30,7 +30,7 @@ class SchoolRoster(MethodView):
     @blp.alt_response(404, description="No such school, or not one I administer")
     def get(self, school_id: uuid.UUID) -> Any:
         """List everyone in a school with role, career stage and teams (the school's admins only)."""
-        return service.roster_detail(db.session, acting_person().id, school_id)
+        return service.roster_detail(db.session(), acting_person().id, school_id)
 
 
 @blp.route("/people/<uuid:person_id>")
@@ -39,4 +39,4 @@ class PersonDetail(MethodView):
     @blp.alt_response(404, description="No such person, or not one I may see")
     def get(self, person_id: uuid.UUID) -> Any:
         """Show a person I may see, with their career stage history."""
-        return service.person_detail(db.session, acting_person().id, person_id)
+        return service.person_detail(db.session(), acting_person().id, person_id)

@@ -32,7 +32,7 @@ TeamLink = type[TeamLeader] | type[TeamMember]
 _LINKS: tuple[tuple[TeamLink, str], ...] = ((TeamLeader, "leader"), (TeamMember, "member"))
 
 
-def _district_school_ids_q(person_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def _district_school_ids_q(person_id: uuid.UUID) -> Select[Any]:
     return (
         select(School.id)
         .join(DistrictAdmin, DistrictAdmin.district_id == School.district_id)
@@ -53,11 +53,11 @@ def school_ids_q(person_id: uuid.UUID) -> CompoundSelect:
     )
 
 
-def led_team_ids_q(person_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def led_team_ids_q(person_id: uuid.UUID) -> Select[Any]:
     return select(TeamLeader.team_id).where(TeamLeader.person_id == person_id)
 
 
-def _member_team_ids_q(person_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def _member_team_ids_q(person_id: uuid.UUID) -> Select[Any]:
     return select(TeamMember.team_id).where(TeamMember.person_id == person_id)
 
 
@@ -66,7 +66,7 @@ def my_team_ids_q(person_id: uuid.UUID) -> CompoundSelect:
     return union(led_team_ids_q(person_id), _member_team_ids_q(person_id))
 
 
-def led_member_ids_q(person_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def led_member_ids_q(person_id: uuid.UUID) -> Select[Any]:
     """Educators on the teams a person leads."""
     return select(TeamMember.person_id).where(TeamMember.team_id.in_(led_team_ids_q(person_id)))
 

@@ -22,7 +22,7 @@ class Push(MethodView):
     @blp.response(200, PushResultSchema)
     def post(self, args: dict[str, Any]) -> Any:
         """Apply a batch of mutations in order; one result per mutation."""
-        body = service.push(db.session, acting_person(), args["client_id"], args["mutations"], utcnow())
+        body = service.push(db.session(), acting_person(), args["client_id"], args["mutations"], utcnow())
         db.session.commit()
         return body
 
@@ -33,4 +33,4 @@ class Pull(MethodView):
     @blp.response(200, PullResultSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """Every change the person may see after `cursor`, in order, tombstones included."""
-        return service.pull(db.session, acting_person(), args["cursor"], min(args["limit"], MAX_PULL_LIMIT))
+        return service.pull(db.session(), acting_person(), args["cursor"], min(args["limit"], MAX_PULL_LIMIT))
