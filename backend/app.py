@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -75,8 +76,12 @@ def _register_session_hooks() -> None:
 
     from backend.db import flush_change_seq, forget_change_seq
 
-    event.listen(Session, "before_commit", lambda s: flush_change_seq(s))
-    event.listen(Session, "after_commit", lambda s: forget_change_seq(s))
-    event.listen(Session, "after_rollback", lambda s: forget_change_seq(s))
+    # Only the outermost transaction counts: releasing a savepoint commits nothing yet.
+    def outermost(fn: Callable[[Session], None]) -> Callable[[Session], None]:
+        return lambda s: None if s.in_nested_transaction() else fn(s)
+
+    event.listen(Session, "before_commit", outermost(flush_change_seq))
+    event.listen(Session, "after_commit", outermost(forget_change_seq))
+    event.listen(Session, "after_rollback", outermost(forget_change_seq))
     _hooks_registered = True
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, TypeDecorator, text
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, select, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.orm.util import identity_key
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -110,9 +115,64 @@ def current_change_seq(session: Session) -> int:
 
 def touch(session: Session, row: Synced, *, bump_version: bool = True) -> None:
     """Mark a synced row changed: a new change_seq and, unless told otherwise, a new version."""
-    if bump_version and row.change_seq:
-        row.version = (row.version or 0) + 1
+    if row.version is None:
+        row.version = 1
+    elif bump_version and row.change_seq:
+        row.version += 1
     row.change_seq = next_change_seq(session)
 
 
-short_str = String(200)
+# ---- batch lookups ---------------------------------------------------------------------------------
+
+_PREFETCH_KEY = "cadence_prefetch"
+
+
+@contextmanager
+def prefetched(session: Session, wanted: dict[type[Any], set[Any]]) -> Iterator[None]:
+    """Load the rows a batch will touch in one query per model, so `lookup` answers without SQL.
+
+    Without a query per lookup there is no autoflush per lookup either, and the batch's inserts reach
+    the database together at the end.
+    """
+    cache: dict[tuple[type[Any], Any], Any] = {}
+    for model, ids in wanted.items():
+        for ident in ids:
+            cache[(model, ident)] = None
+        if ids:
+            for row in session.scalars(select(model).where(model.id.in_(ids))):
+                cache[(model, row.id)] = row
+    session.info[_PREFETCH_KEY] = cache
+    try:
+        # The batch's own queries (roster checks) need none of its pending rows: flush once at the end.
+        with session.no_autoflush:
+            yield
+    finally:
+        session.info.pop(_PREFETCH_KEY, None)
+
+
+def lookup(session: Session, model: type[T], ident: Any) -> T | None:
+    """`session.get`, answered from a batch's prefetched rows (and rows it added) when there are some."""
+    cache = session.info.get(_PREFETCH_KEY)
+    if cache is None or (model, ident) not in cache:
+        return session.get(model, ident)
+    row = cache[(model, ident)]
+    if row is not None:
+        return cast(T, row)
+    # Not in the database when the batch began: the batch itself may have added it since.
+    found = session.identity_map.get(identity_key(model, ident))
+    if found is not None:
+        return cast(T, found)
+    for pending in session.new:
+        if type(pending) is model and pending.id == ident:  # type: ignore[attr-defined]
+            return cast(T, pending)
+    return None
+
+
+def memo(session: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """Remember an answer for the rest of a prefetched batch (nothing a batch does changes it)."""
+    cache = session.info.get(_PREFETCH_KEY)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cast(T, cache[key])

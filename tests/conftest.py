@@ -61,7 +61,7 @@ def _drop_alembic_version() -> None:
     db.session.commit()
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
@@ -76,7 +76,7 @@ def _empty_tables() -> None:
 def ctx(app: Flask) -> Iterator[Flask]:
     """An app context over empty tables."""
     with app.app_context():
-        _empty_tables()
+        empty_tables()
         yield app
         db.session.remove()
 
@@ -234,9 +234,9 @@ def rubrics(ctx: Flask) -> dict[str, Any]:
 
     from backend.rubrics.service import latest_rubrics, load_directory
 
-    load_directory(db.session, Path(ctx.config["RUBRICS_DIR"]))
+    load_directory(db.session(), Path(ctx.config["RUBRICS_DIR"]))
     db.session.commit()
-    return {r.key: r for r in latest_rubrics(db.session)}
+    return {r.key: r for r in latest_rubrics(db.session())}
 
 
 class Device:

@@ -14,7 +14,7 @@ from backend.extensions import db
 from backend.observations.models import ActionStep, FeedbackResponse, Observation
 from backend.org.models import Membership, Person, School, Team, TeamLeader, TeamMember
 from backend.rubrics.models import Rubric
-from tests.conftest import _empty_tables
+from tests.conftest import empty_tables
 
 TODAY = "2025-11-20"
 STAGES = {"resident", "reach_associate", "team_teacher", "team_reach_teacher", "master_team_reach_teacher",
@@ -98,7 +98,7 @@ def test_seed_is_deterministic(ctx: Flask) -> None:
     seed(ctx, "--weeks", "2")
     first = sorted(str(i) for i in db.session.scalars(select(Observation.id)))
     db.session.remove()
-    _empty_tables()
+    empty_tables()
     seed(ctx, "--weeks", "2")
     assert sorted(str(i) for i in db.session.scalars(select(Observation.id))) == first
     assert len(first) > 20

@@ -175,3 +175,39 @@ def test_malformed_bodies_get_a_4xx_envelope(device, world: World) -> None:
     assert unknown.status_code == 422 and "x" in unknown.get_json()["errors"]
     huge = mcl.api.post("/api/sync/push", data="x" * (2 * 1024 * 1024 + 1), content_type="application/json")
     assert huge.status_code == 413 and huge.get_json()["code"] == "payload_too_large"
+
+
+def test_one_batch_can_create_edit_and_publish_the_same_observation(device, world: World, rubrics) -> None:
+    mcl = device(world.mcl)
+    args = observation_args(world.teacher, rubrics["daily_quick_look"])
+    save = mcl.mutation("observation.save", **args)
+    body = mcl.push(
+        save,
+        mcl.mutation("observation.save", **{**args, "base_version": 1, "glow": "Edited in the same batch"}),
+        mcl.mutation("observation.publish", id=args["id"], base_version=2),
+        save,  # the same mutation twice in one batch is handled once
+    ).get_json()
+    assert [(r["status"], r.get("version")) for r in body["results"]] == [
+        ("applied", 1), ("applied", 2), ("applied", 3), ("duplicate", 1)
+    ]
+    obs = db.session.get(Observation, uuid.UUID(args["id"]))
+    assert obs.status == "published" and obs.glow == "Edited in the same batch" and obs.version == 3
+
+
+def test_a_failure_mid_batch_undoes_nothing_of_its_neighbours(device, world: World, rubrics) -> None:
+    mcl = device(world.mcl)
+    rubric = rubrics["daily_quick_look"]
+    first, last = observation_args(world.teacher, rubric), observation_args(world.teacher, rubric)
+    stale = observation_args(world.teacher, rubric)
+    mcl.send("observation.save", **stale)
+    body = mcl.push(
+        mcl.mutation("observation.save", **first),
+        mcl.mutation("observation.save", **{**stale, "base_version": 7}),  # conflict
+        mcl.mutation("observation.publish", id=str(uuid.uuid4()), base_version=1),  # rejected
+        mcl.mutation("observation.save", **last),
+    ).get_json()
+    assert [r["status"] for r in body["results"]] == ["applied", "conflict", "rejected", "applied"]
+    stored = set(db.session.scalars(select(Observation.id)))
+    assert stored == {uuid.UUID(first["id"]), uuid.UUID(stale["id"]), uuid.UUID(last["id"])}
+    seqs = sorted(db.session.scalars(select(Observation.change_seq)))
+    assert len(set(seqs)) == len(seqs)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import Base, Synced, utcnow
 
@@ -50,6 +50,9 @@ class ActionStep(Synced, Base):
     status_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Declared so a flush inserts observations before the action steps that point at them.
+    observation: Mapped[Observation] = relationship(lazy="raise")
+
 
 class FeedbackResponse(Synced, Base):
     """What the educator did with published feedback. Only the educator writes it."""
@@ -63,3 +66,5 @@ class FeedbackResponse(Synced, Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)
     reflection: Mapped[str] = mapped_column(Text, default="")
     reflected_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    observation: Mapped[Observation] = relationship(lazy="raise")

@@ -1,8 +1,9 @@
 """Observations, action steps and feedback responses: every write the app makes lands here.
 
 The sync push calls these functions (as would a CLI or the demo seed); each takes the acting person and
-the moment of the action, flushes, and raises a domain error that sync turns into `rejected` or
-`conflict`.
+the moment of the action, checks everything before it writes anything, and raises a domain error that
+sync turns into `rejected` or `conflict`. They leave flushing to the caller, so that a batch of
+observations reaches the database as a few multi-row statements.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from backend.db import touch
+from backend.db import lookup, memo, touch
 from backend.errors import Conflict, Invalid, NotFound
 from backend.observations.models import ActionStep, FeedbackResponse, Observation
 from backend.org import service as org
@@ -122,14 +123,20 @@ def entry(kind: str, row: Any, data: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def observation_entry(session: Session, obs: Observation) -> dict[str, Any]:
-    return entry("observation", obs, observation_payload(obs, session.get(ActionStep, action_step_id_for(obs.id))))
+    step = lookup(session, ActionStep, action_step_id_for(obs.id))
+    return entry("observation", obs, observation_payload(obs, step))
 
 
 # ---- checks ------------------------------------------------------------------------------------
 
 
+def observable_school(session: Session, actor_id: uuid.UUID, educator_id: uuid.UUID) -> uuid.UUID | None:
+    return memo(session, ("observable", actor_id, educator_id),
+                lambda: org.observable_school(session, actor_id, educator_id))
+
+
 def _owned_observation(session: Session, actor: Person, observation_id: uuid.UUID, base_version: int) -> Observation:
-    obs = session.get(Observation, observation_id)
+    obs = lookup(session, Observation, observation_id)
     if obs is None or (obs.observer_id != actor.id and not _may_see(session, actor, obs)):
         raise Invalid("There is no such observation.", {"id": ["Unknown observation."]})
     if obs.observer_id != actor.id:
@@ -164,14 +171,14 @@ def _check_scores(rubric: Rubric, scores: dict[str, int], *, complete: bool) -> 
 
 def _resolve_save(session: Session, actor: Person, args: dict[str, Any]) -> tuple[Person, uuid.UUID, Rubric]:
     """Check the educator, the actor's right to observe them, the rubric and the follow-up."""
-    educator = session.get(Person, args["educator_id"])
-    school_id = org.observable_school(session, actor.id, educator.id) if educator else None
+    educator = lookup(session, Person, args["educator_id"])
+    school_id = observable_school(session, actor.id, educator.id) if educator else None
     if educator is None or school_id is None:
         raise Invalid(
             "You can observe only the members of the teams you lead (or, as an admin, your school's staff).",
             {"educator_id": ["Unknown educator, or not one you may observe."]},
         )
-    rubric = session.get(Rubric, args["rubric_id"])
+    rubric = lookup(session, Rubric, args["rubric_id"])
     if rubric is None:
         raise Invalid("There is no such rubric.", {"rubric_id": ["Unknown rubric."]})
     if not applies_to_stage(rubric, educator.career_stage):
@@ -181,7 +188,7 @@ def _resolve_save(session: Session, actor: Person, args: dict[str, Any]) -> tupl
         )
     follows_up = args.get("follows_up")
     if follows_up is not None:
-        step = session.get(ActionStep, follows_up)
+        step = lookup(session, ActionStep, follows_up)
         if step is None or step.deleted_at is not None or step.educator_id != educator.id:
             raise Invalid("The follow-up must be an action step of this educator.",
                           {"follows_up": ["Unknown action step for this educator."]})
@@ -195,7 +202,7 @@ _SAVED_FIELDS = ("observed_at", "duration_minutes", "context", "scores", "eviden
 
 def save_observation(session: Session, actor: Person, args: dict[str, Any], now: datetime) -> Observation:
     """Create (base_version None) or update an observation and its action step."""
-    obs = session.get(Observation, args["id"])
+    obs = lookup(session, Observation, args["id"])
     if args.get("base_version") is None:
         if obs is not None:
             raise Conflict("An observation with this id already exists.", current=observation_entry(session, obs))
@@ -220,13 +227,12 @@ def save_observation(session: Session, actor: Person, args: dict[str, Any], now:
         setattr(obs, name, value)
     obs.updated_at = now
     touch(session, obs)
-    session.flush()
     _save_action_step(session, obs, args.get("action_step"), now)
     return obs
 
 
 def _open_follow_up(session: Session, step_id: uuid.UUID | None) -> None:
-    step = session.get(ActionStep, step_id) if step_id else None
+    step = lookup(session, ActionStep, step_id) if step_id else None
     if step is not None and step.status != "open":
         raise Invalid("Only an open action step can be followed up.",
                       {"follows_up": ["This action step is already mastered."]})
@@ -234,7 +240,7 @@ def _open_follow_up(session: Session, step_id: uuid.UUID | None) -> None:
 
 def _save_action_step(session: Session, obs: Observation, text: str | None, now: datetime) -> None:
     text = (text or "").strip()
-    step = session.get(ActionStep, action_step_id_for(obs.id))
+    step = lookup(session, ActionStep, action_step_id_for(obs.id))
     if not text:
         if step is not None and step.deleted_at is None:
             step.deleted_at = now
@@ -248,13 +254,12 @@ def _save_action_step(session: Session, obs: Observation, text: str | None, now:
         return
     step.text, step.educator_id, step.school_id, step.deleted_at = text, obs.educator_id, obs.school_id, None
     touch(session, step)
-    session.flush()
 
 
 def _retouch_children(session: Session, obs: Observation, now: datetime, *, delete: bool) -> None:
     """Send an observation's action step and response again: who may see them follows the observation."""
-    step = session.get(ActionStep, action_step_id_for(obs.id))
-    response = session.get(FeedbackResponse, feedback_id_for(obs.id))
+    step = lookup(session, ActionStep, action_step_id_for(obs.id))
+    response = lookup(session, FeedbackResponse, feedback_id_for(obs.id))
     for row in (step, response):
         if row is None or (row.deleted_at is not None and not delete):
             continue
@@ -269,17 +274,16 @@ def publish_observation(
     session: Session, actor: Person, observation_id: uuid.UUID, base_version: int, now: datetime
 ) -> Observation:
     """Publish feedback; publishing what is already published changes nothing."""
-    obs = session.get(Observation, observation_id)
+    obs = lookup(session, Observation, observation_id)
     if obs is not None and obs.status == "published" and obs.deleted_at is None and obs.observer_id == actor.id:
         return obs
     obs = _owned_observation(session, actor, observation_id, base_version)
-    rubric = session.get(Rubric, obs.rubric_id)
+    rubric = lookup(session, Rubric, obs.rubric_id)
     assert rubric is not None
     _check_scores(rubric, obs.scores, complete=True)
     obs.status, obs.published_at, obs.updated_at = "published", now, now
     touch(session, obs)
     _retouch_children(session, obs, now, delete=False)
-    session.flush()
     return obs
 
 
@@ -290,12 +294,11 @@ def delete_observation(
     obs.deleted_at, obs.updated_at = now, now
     touch(session, obs)
     _retouch_children(session, obs, now, delete=True)
-    session.flush()
     return obs
 
 
 def _my_published(session: Session, actor: Person, observation_id: uuid.UUID) -> Observation:
-    obs = session.get(Observation, observation_id)
+    obs = lookup(session, Observation, observation_id)
     if obs is None or obs.educator_id != actor.id or obs.status != "published" or obs.deleted_at is not None:
         raise Invalid("There is no published feedback for you with this id.",
                       {"observation_id": ["Unknown feedback."]})
@@ -303,7 +306,7 @@ def _my_published(session: Session, actor: Person, observation_id: uuid.UUID) ->
 
 
 def _response_for(session: Session, obs: Observation, now: datetime) -> FeedbackResponse:
-    response = session.get(FeedbackResponse, feedback_id_for(obs.id))
+    response = lookup(session, FeedbackResponse, feedback_id_for(obs.id))
     if response is None:
         response = FeedbackResponse(id=feedback_id_for(obs.id), observation_id=obs.id, educator_id=obs.educator_id,
                                     reflection="")
@@ -316,13 +319,12 @@ def _response_for(session: Session, obs: Observation, now: datetime) -> Feedback
 def acknowledge_feedback(session: Session, actor: Person, observation_id: uuid.UUID, now: datetime) -> FeedbackResponse:
     """Mark feedback acknowledged; acknowledging twice changes nothing."""
     obs = _my_published(session, actor, observation_id)
-    existing = session.get(FeedbackResponse, feedback_id_for(obs.id))
+    existing = lookup(session, FeedbackResponse, feedback_id_for(obs.id))
     if existing is not None and existing.acknowledged_at is not None:
         return existing
     response = _response_for(session, obs, now)
     response.acknowledged_at = now
     touch(session, response)
-    session.flush()
     return response
 
 
@@ -333,7 +335,6 @@ def reflect_on_feedback(
     response = _response_for(session, obs, now)
     response.reflection, response.reflected_at = text, now
     touch(session, response)
-    session.flush()
     return response
 
 
@@ -342,8 +343,8 @@ def update_action_step(
     now: datetime,
 ) -> ActionStep:
     """Mark an action step mastered (or open again); for those who may observe its educator."""
-    step = session.get(ActionStep, step_id)
-    if step is None or org.observable_school(session, actor.id, step.educator_id) is None:
+    step = lookup(session, ActionStep, step_id)
+    if step is None or observable_school(session, actor.id, step.educator_id) is None:
         raise Invalid("There is no such action step you may change.", {"id": ["Unknown action step."]})
     if step.deleted_at is not None or step.version != base_version:
         raise Conflict("The action step changed on the server since this device last saw it.",
@@ -351,7 +352,6 @@ def update_action_step(
     step.status, step.note = status, note or ""
     step.status_by_id, step.status_at = actor.id, now
     touch(session, step)
-    session.flush()
     return step
 
 

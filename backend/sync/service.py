@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -10,9 +11,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from backend.db import current_change_seq, next_change_seq
+from backend.db import current_change_seq, next_change_seq, prefetched
 from backend.errors import Conflict, DomainError, Forbidden
 from backend.observations import schemas as obs_schemas
 from backend.observations import service as observations
@@ -23,6 +25,8 @@ from backend.rubrics.models import Rubric
 from backend.rubrics.service import rubric_payload
 from backend.sync.models import AccessChange, SyncClient, SyncMutation
 
+log = logging.getLogger(__name__)
+
 # ---- mutations ---------------------------------------------------------------------------------
 
 Handler = Callable[[Session, Person, dict[str, Any], datetime], Any]
@@ -30,30 +34,30 @@ Handler = Callable[[Session, Person, dict[str, Any], datetime], Any]
 
 @dataclass(frozen=True)
 class MutationSpec:
-    args: type[Schema]
+    args: Schema
     apply: Handler
 
 
 MUTATIONS: dict[str, MutationSpec] = {
-    "observation.save": MutationSpec(obs_schemas.ObservationSaveArgs, observations.save_observation),
+    "observation.save": MutationSpec(obs_schemas.ObservationSaveArgs(), observations.save_observation),
     "observation.publish": MutationSpec(
-        obs_schemas.VersionedArgs,
+        obs_schemas.VersionedArgs(),
         lambda s, actor, a, now: observations.publish_observation(s, actor, a["id"], a["base_version"], now),
     ),
     "observation.delete": MutationSpec(
-        obs_schemas.VersionedArgs,
+        obs_schemas.VersionedArgs(),
         lambda s, actor, a, now: observations.delete_observation(s, actor, a["id"], a["base_version"], now),
     ),
     "feedback.acknowledge": MutationSpec(
-        obs_schemas.FeedbackAcknowledgeArgs,
+        obs_schemas.FeedbackAcknowledgeArgs(),
         lambda s, actor, a, now: observations.acknowledge_feedback(s, actor, a["observation_id"], now),
     ),
     "feedback.reflect": MutationSpec(
-        obs_schemas.FeedbackReflectArgs,
+        obs_schemas.FeedbackReflectArgs(),
         lambda s, actor, a, now: observations.reflect_on_feedback(s, actor, a["observation_id"], a["text"], now),
     ),
     "action_step.update": MutationSpec(
-        obs_schemas.ActionStepUpdateArgs,
+        obs_schemas.ActionStepUpdateArgs(),
         lambda s, actor, a, now: observations.update_action_step(
             s, actor, a["id"], a["base_version"], a["status"], a["note"], now
         ),
@@ -65,26 +69,62 @@ def _rejected(mutation_id: uuid.UUID, message: str, errors: dict[str, Any]) -> d
     return {"id": str(mutation_id), "status": "rejected", "message": message, "errors": errors}
 
 
-def _apply(session: Session, actor: Person, mutation: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """Run one mutation in its own savepoint and describe the outcome."""
+class _Careful(Exception):
+    """The fast pass met a mutation that fails: redo the batch one savepoint per mutation."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A mutation whose arguments were checked before the batch took any lock."""
+
+    mutation: dict[str, Any]
+    spec: MutationSpec | None = None
+    args: dict[str, Any] | None = None
+    rejection: dict[str, Any] | None = None
+
+
+def _prepare(mutation: dict[str, Any]) -> Prepared:
     mid, name = mutation["id"], mutation["name"]
     spec = MUTATIONS.get(name)
     if spec is None:
         known = ", ".join(sorted(MUTATIONS))
-        return _rejected(mid, f"Unknown mutation '{name}'.", {"name": [f"Unknown mutation; expected one of {known}."]})
+        return Prepared(mutation, rejection=_rejected(
+            mid, f"Unknown mutation '{name}'.", {"name": [f"Unknown mutation; expected one of {known}."]}))
     try:
-        args = spec.args().load(mutation["args"])
+        return Prepared(mutation, spec, spec.args.load(mutation["args"]))
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        return _rejected(mid, "Some arguments are not valid.", {"args": messages})
+        return Prepared(mutation, rejection=_rejected(mid, "Some arguments are not valid.", {"args": messages}))
+
+
+def _apply(session: Session, actor: Person, item: Prepared, now: datetime, *, careful: bool) -> dict[str, Any]:
+    """Run one mutation and describe the outcome.
+
+    Careful: in its own savepoint, so a failure leaves nothing behind. Fast: without one, and any failure
+    aborts the fast pass (`_Careful`), whose enclosing savepoint then undoes the whole pass.
+    """
+    if item.rejection is not None:
+        return item.rejection
+    assert item.spec is not None and item.args is not None
+    mid = item.mutation["id"]
+    if not careful:
+        try:
+            row = item.spec.apply(session, actor, item.args, now)
+        except DomainError as exc:
+            raise _Careful from exc
+        return {"id": str(mid), "status": "applied", "version": row.version}
     try:
         with session.begin_nested():
-            row = spec.apply(session, actor, args, now)
+            row = item.spec.apply(session, actor, item.args, now)
             session.flush()
     except Conflict as exc:
         return {"id": str(mid), "status": "conflict", "message": exc.message, "current": exc.current}
     except DomainError as exc:
         return _rejected(mid, exc.message, {"args": exc.errors} if exc.errors else {})
+    except (IntegrityError, DataError):
+        # Validation should have caught it; the savepoint keeps the rest of the batch going.
+        log.exception("mutation %s failed in the database", mid)
+        return _rejected(mid, "The server could not store this change.", {})
     return {"id": str(mid), "status": "applied", "version": row.version}
 
 
@@ -103,40 +143,97 @@ def _client(session: Session, actor: Person, client_id: uuid.UUID, now: datetime
 def push(
     session: Session, actor: Person, client_id: uuid.UUID, mutations: list[dict[str, Any]], now: datetime
 ) -> dict[str, Any]:
-    """Handle a batch in order; each effect, its ledger row and the client's last_seq commit together."""
+    """Handle a batch in order; each effect, its ledger row and the client's last_seq commit together.
+
+    A first pass applies the batch without a savepoint per mutation, its rows loaded up front and its
+    writes flushed together; it is kept only if every mutation applies. Otherwise (a rejection, a
+    conflict, a database error) the pass is undone and the batch runs again with one savepoint each.
+    """
+    prepared = [_prepare(m) for m in mutations]  # the costly argument checks happen before any lock
     # Take the change counter's lock before anything else: pushes then commit in change_seq order and
     # always lock in the same order (counter, then client), so they cannot deadlock.
     next_change_seq(session)
     client = _client(session, actor, client_id, now)
+    ids = [m["id"] for m in mutations]
+    stored = {m.id: m for m in session.scalars(select(SyncMutation).where(SyncMutation.id.in_(ids)))} if ids else {}
+    try:
+        with session.begin_nested(), prefetched(session, _rows_touched(mutations)):
+            body = _handle(session, actor, client, prepared, stored, now, careful=False)
+            session.flush()
+        return body
+    except (_Careful, SQLAlchemyError):
+        session.expire_all()
+    return _handle(session, actor, client, prepared, stored, now, careful=True)
+
+
+def _handle(
+    session: Session, actor: Person, client: SyncClient, prepared: list[Prepared],
+    stored: dict[uuid.UUID, SyncMutation], now: datetime, *, careful: bool,
+) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
+    ledger: dict[uuid.UUID, SyncMutation] = {}
     resend_from: int | None = None
-    for mutation in mutations:
+    last_seq = client.last_seq
+    for item in prepared:
+        mutation = item.mutation
         mid, seq = mutation["id"], mutation["seq"]
         if resend_from is not None:
             results.append({"id": str(mid), "status": "gap", "resend_from": resend_from})
             continue
-        stored = session.get(SyncMutation, mid)
-        if stored is not None:
-            results.append(_replay(stored, client, mid))
+        seen = stored.get(mid) or ledger.get(mid)
+        if seen is not None:
+            results.append(_replay(seen, client, mid))
             continue
-        if seq > client.last_seq + 1:
-            resend_from = client.last_seq + 1
+        if seq > last_seq + 1:
+            resend_from = last_seq + 1
             results.append({"id": str(mid), "status": "gap", "resend_from": resend_from})
             continue
-        if seq <= client.last_seq:
+        if seq <= last_seq:
             results.append(_rejected(mid, f"Sequence number {seq} is already taken on this installation.",
-                                     {"seq": [f"Must be {client.last_seq + 1}."]}))
+                                     {"seq": [f"Must be {last_seq + 1}."]}))
             continue
-        result = _apply(session, actor, mutation, now)
-        session.add(SyncMutation(id=mid, client_id=client.id, seq=seq, name=mutation["name"][:64],
-                                 status=result["status"], result=result, received_at=now))
-        client.last_seq = seq
+        result = _apply(session, actor, item, now, careful=careful)
+        ledger[mid] = SyncMutation(id=mid, client_id=client.id, seq=seq, name=mutation["name"][:64],
+                                   status=result["status"], result=result, received_at=now)
+        last_seq = seq
         results.append(result)
-    session.flush()
+    session.add_all(ledger.values())
+    client.last_seq = last_seq
     body: dict[str, Any] = {"results": results}
     if resend_from is not None:
         body["resend_from"] = resend_from
     return body
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _rows_touched(mutations: list[dict[str, Any]]) -> dict[type[Any], set[uuid.UUID]]:
+    """The ids of the rows a batch will read, from its (not yet validated) arguments."""
+    wanted: dict[type[Any], set[uuid.UUID]] = {
+        Observation: set(), ActionStep: set(), FeedbackResponse: set(), Person: set(), Rubric: set()
+    }
+    for mutation in mutations:
+        args = mutation["args"] if isinstance(mutation["args"], dict) else {}
+        ids = {key: _as_uuid(args.get(key)) for key in ("id", "observation_id", "educator_id", "rubric_id",
+                                                          "follows_up")}
+        obs_id = ids["observation_id"] or (ids["id"] if mutation["name"].startswith("observation.") else None)
+        if obs_id is not None:
+            wanted[Observation].add(obs_id)
+            wanted[ActionStep].add(observations.action_step_id_for(obs_id))
+            wanted[FeedbackResponse].add(observations.feedback_id_for(obs_id))
+        for key, model in (("educator_id", Person), ("rubric_id", Rubric), ("follows_up", ActionStep)):
+            found = ids[key]
+            if found is not None:
+                wanted[model].add(found)
+        step_id = ids["id"]
+        if mutation["name"] == "action_step.update" and step_id is not None:
+            wanted[ActionStep].add(step_id)
+    return wanted
 
 
 def _replay(stored: SyncMutation, client: SyncClient, mid: uuid.UUID) -> dict[str, Any]:
@@ -200,25 +297,26 @@ def pull(session: Session, actor: Person, cursor: int, limit: int) -> dict[str, 
     # Read the counter first: every change_seq at or below it belongs to a committed transaction
     # (writers hold the counter row until they commit), so nothing below it can still appear.
     high = current_change_seq(session)
-    found: list[tuple[int, str, Any]] = []
+    keys: list[tuple[int, str, uuid.UUID, AccessChange | None]] = []
     for kind, spec in ROW_TYPES.items():
+        # limit + 1 from each type, so one type alone filling the page still shows there is more.
         query = (
-            select(spec.model)
+            select(spec.model.change_seq, spec.model.id)
             .where(spec.model.change_seq > cursor, spec.model.change_seq <= high, spec.visible(actor.id))
             .order_by(spec.model.change_seq)
-            .limit(limit)
+            .limit(limit + 1)
         )
-        found.extend((row.change_seq, kind, row) for row in session.scalars(query.options(*spec.options)))
+        keys.extend((seq, kind, row_id, None) for seq, row_id in session.execute(query))
     grants = session.scalars(
         select(AccessChange)
         .where(AccessChange.person_id == actor.id, AccessChange.change_seq > cursor, AccessChange.change_seq <= high)
         .order_by(AccessChange.change_seq)
-        .limit(limit)
+        .limit(limit + 1)
     )
-    found.extend((g.change_seq, g.row_type, g) for g in grants)
-    found.sort(key=lambda item: item[0])
-    has_more = len(found) > limit
-    page = found[:limit]
+    keys.extend((g.change_seq, g.row_type, g.row_id, g) for g in grants)
+    keys.sort(key=lambda key: key[0])
+    has_more = len(keys) > limit
+    page = keys[:limit]
     return {
         "changes": _entries(session, actor, page),
         "cursor": page[-1][0] if has_more else max(high, cursor),
@@ -226,37 +324,39 @@ def pull(session: Session, actor: Person, cursor: int, limit: int) -> dict[str, 
     }
 
 
-def _entries(session: Session, actor: Person, page: list[tuple[int, str, Any]]) -> list[dict[str, Any]]:
-    rows: dict[str, dict[uuid.UUID, Any]] = {kind: {} for kind in ROW_TYPES}
-    for _, kind, item in page:
-        if isinstance(item, AccessChange):
-            _resolve_access_change(session, actor, item, rows)
-        else:
-            rows[kind][item.id] = item
-    payloads = {kind: ROW_TYPES[kind].payloads(session, list(found.values())) for kind, found in rows.items() if found}
+def _entries(
+    session: Session, actor: Person, page: list[tuple[int, str, uuid.UUID, AccessChange | None]]
+) -> list[dict[str, Any]]:
+    """Load the page's rows, one query per type, and turn them into pull entries in page order."""
+    rows: dict[str, dict[uuid.UUID, Any]] = {}
+    if not page:
+        return []
+    first, last = page[0][0], page[-1][0]
+    for kind in {kind for _, kind, _, _ in page}:
+        spec = ROW_TYPES[kind]
+        found: dict[uuid.UUID, Any] = {}
+        # The page holds every visible change of this type within its range, so ask for the range
+        # (no list of a thousand ids to send).
+        if any(k == kind and grant is None for _, k, _, grant in page):
+            query = select(spec.model).where(
+                spec.model.change_seq >= first, spec.model.change_seq <= last, spec.visible(actor.id)
+            )
+            found.update((row.id, row) for row in session.scalars(query.options(*spec.options)))
+        granted = {row_id for _, k, row_id, grant in page if k == kind and grant is not None}
+        if granted:
+            # An access change sends the row as it is now when still visible, else a tombstone.
+            query = select(spec.model).where(spec.model.id.in_(granted), spec.visible(actor.id))
+            found.update((row.id, row) for row in session.scalars(query.options(*spec.options)))
+        rows[kind] = found
+    payloads = {kind: ROW_TYPES[kind].payloads(session, list(found.values())) for kind, found in rows.items()}
     out: list[dict[str, Any]] = []
-    for _, kind, item in page:
-        if isinstance(item, AccessChange):
-            row = rows[kind].get(item.row_id)
-            if row is None:
-                out.append({"type": kind, "id": str(item.row_id), "version": 0, "deleted": True})
-                continue
+    for _, kind, row_id, _grant in page:
+        row = rows[kind].get(row_id)
+        if row is None:
+            out.append({"type": kind, "id": str(row_id), "version": 0, "deleted": True})
         else:
-            row = item
-        out.append(observations.entry(kind, row, payloads[kind].get(row.id)))
+            out.append(observations.entry(kind, row, payloads[kind].get(row.id)))
     return out
-
-
-def _resolve_access_change(
-    session: Session, actor: Person, change: AccessChange, rows: dict[str, dict[uuid.UUID, Any]]
-) -> None:
-    """An access change sends the row as it is now if still visible, else (below) a tombstone."""
-    spec = ROW_TYPES[change.row_type]
-    row = session.scalar(
-        select(spec.model).where(spec.model.id == change.row_id, spec.visible(actor.id)).options(*spec.options)
-    )
-    if row is not None:
-        rows[change.row_type][row.id] = row
 
 
 # ---- roster moves --------------------------------------------------------------------------------
