@@ -11,7 +11,6 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, select, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
-from sqlalchemy.orm.util import identity_key
 
 T = TypeVar("T")
 
@@ -155,17 +154,15 @@ def lookup(session: Session, model: type[T], ident: Any) -> T | None:
     cache = session.info.get(_PREFETCH_KEY)
     if cache is None or (model, ident) not in cache:
         return session.get(model, ident)
-    row = cache[(model, ident)]
-    if row is not None:
-        return cast(T, row)
-    # Not in the database when the batch began: the batch itself may have added it since.
-    found = session.identity_map.get(identity_key(model, ident))
-    if found is not None:
-        return cast(T, found)
-    for pending in session.new:
-        if type(pending) is model and pending.id == ident:  # type: ignore[attr-defined]
-            return cast(T, pending)
-    return None
+    return cast(T | None, cache[(model, ident)])
+
+
+def add(session: Session, row: Any) -> None:
+    """`session.add`, also telling a prefetched batch's `lookup` that the row now exists."""
+    session.add(row)
+    cache = session.info.get(_PREFETCH_KEY)
+    if cache is not None:
+        cache[(type(row), row.id)] = row
 
 
 def memo(session: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
@@ -176,3 +173,9 @@ def memo(session: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = compute()
     return cast(T, cache[key])
+
+
+def memo_put(session: Session, key: tuple[Any, ...], value: Any) -> None:
+    cache = session.info.get(_PREFETCH_KEY)
+    if cache is not None:
+        cache[key] = value

@@ -32,4 +32,4 @@ def init_app(app: Flask) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         root.handlers = [handler]
-        root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+        root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from backend.db import lookup, memo, touch
+from backend.db import add, lookup, memo, memo_put, touch
 from backend.errors import Conflict, Invalid, NotFound
 from backend.observations.models import ActionStep, FeedbackResponse, Observation
 from backend.org import service as org
@@ -135,6 +135,13 @@ def observable_school(session: Session, actor_id: uuid.UUID, educator_id: uuid.U
                 lambda: org.observable_school(session, actor_id, educator_id))
 
 
+def warm_up(session: Session, actor_id: uuid.UUID, educator_ids: set[uuid.UUID]) -> None:
+    """Answer, in one query, whom a batch's actor may observe (inside `db.prefetched`)."""
+    schools = org.observable_schools(session, actor_id, educator_ids)
+    for educator_id in educator_ids:
+        memo_put(session, ("observable", actor_id, educator_id), schools.get(educator_id))
+
+
 def _owned_observation(session: Session, actor: Person, observation_id: uuid.UUID, base_version: int) -> Observation:
     obs = lookup(session, Observation, observation_id)
     if obs is None or (obs.observer_id != actor.id and not _may_see(session, actor, obs)):
@@ -217,7 +224,7 @@ def save_observation(session: Session, actor: Person, args: dict[str, Any], now:
     _check_scores(rubric, args["scores"], complete=obs is not None and obs.status == "published")
     if obs is None:
         obs = Observation(id=args["id"], observer_id=actor.id, status="draft", created_at=now)
-        session.add(obs)
+        add(session, obs)
     obs.school_id, obs.educator_id, obs.rubric_id = school_id, educator.id, rubric.id
     obs.follows_up_id = args.get("follows_up")
     for name in _SAVED_FIELDS:
@@ -249,7 +256,7 @@ def _save_action_step(session: Session, obs: Observation, text: str | None, now:
     if step is None:
         step = ActionStep(id=action_step_id_for(obs.id), observation_id=obs.id, status="open", note="",
                           created_at=now)
-        session.add(step)
+        add(session, step)
     elif step.text == text and step.deleted_at is None and step.educator_id == obs.educator_id:
         return
     step.text, step.educator_id, step.school_id, step.deleted_at = text, obs.educator_id, obs.school_id, None
@@ -310,7 +317,7 @@ def _response_for(session: Session, obs: Observation, now: datetime) -> Feedback
     if response is None:
         response = FeedbackResponse(id=feedback_id_for(obs.id), observation_id=obs.id, educator_id=obs.educator_id,
                                     reflection="")
-        session.add(response)
+        add(session, response)
     if response.seen_at is None:
         response.seen_at = now
     return response

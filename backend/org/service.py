@@ -105,23 +105,32 @@ def school_of(session: Session, person_id: uuid.UUID) -> uuid.UUID | None:
 
 
 def observable_school(session: Session, actor_id: uuid.UUID, educator_id: uuid.UUID) -> uuid.UUID | None:
-    """The school in which `actor` may observe `educator`, or None when they may not.
+    """The school in which `actor` may observe `educator`, or None when they may not."""
+    return observable_schools(session, actor_id, {educator_id}).get(educator_id)
+
+
+def observable_schools(
+    session: Session, actor_id: uuid.UUID, educator_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """For each educator `actor` may observe, the school in which they may (one query per path).
 
     MCLs observe the members of the teams they lead; admins, the staff of the schools they administer.
     """
-    via_team = session.scalars(
-        select(Team.school_id)
-        .join(TeamMember, TeamMember.team_id == Team.id)
+    if not educator_ids:
+        return {}
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    via_admin = select(Membership.person_id, Membership.school_id).where(
+        Membership.person_id.in_(educator_ids), Membership.school_id.in_(admin_school_ids_q(actor_id))
+    )
+    via_team = (
+        select(TeamMember.person_id, Team.school_id)
+        .join(Team, TeamMember.team_id == Team.id)
         .join(TeamLeader, TeamLeader.team_id == Team.id)
-        .where(TeamMember.person_id == educator_id, TeamLeader.person_id == actor_id)
-    ).first()
-    if via_team is not None:
-        return via_team
-    return session.scalars(
-        select(Membership.school_id).where(
-            Membership.person_id == educator_id, Membership.school_id.in_(admin_school_ids_q(actor_id))
-        )
-    ).first()
+        .where(TeamMember.person_id.in_(educator_ids), TeamLeader.person_id == actor_id)
+    )
+    for query in (via_admin, via_team):  # the team's school wins where both apply
+        found.update({person_id: school_id for person_id, school_id in session.execute(query)})
+    return found
 
 
 def is_admin_of(session: Session, actor_id: uuid.UUID, school_id: uuid.UUID) -> bool:

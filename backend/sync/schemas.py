@@ -12,7 +12,7 @@ class MutationArgs(Schema):
     id = fields.UUID(required=True)
     seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     name = fields.String(required=True, validate=validate.Length(max=200))
-    args = fields.Dict(keys=fields.String(), load_default=dict)
+    args = fields.Dict(load_default=dict)  # checked field by field per mutation name, in sync.service
 
 
 class PushArgs(Schema):

@@ -157,7 +157,9 @@ def push(
     ids = [m["id"] for m in mutations]
     stored = {m.id: m for m in session.scalars(select(SyncMutation).where(SyncMutation.id.in_(ids)))} if ids else {}
     try:
-        with session.begin_nested(), prefetched(session, _rows_touched(mutations)):
+        touched = _rows_touched(mutations)
+        with session.begin_nested(), prefetched(session, touched):
+            observations.warm_up(session, actor.id, touched[Person])
             body = _handle(session, actor, client, prepared, stored, now, careful=False)
             session.flush()
         return body
@@ -329,6 +331,7 @@ def _entries(
 ) -> list[dict[str, Any]]:
     """Load the page's rows, one query per type, and turn them into pull entries in page order."""
     rows: dict[str, dict[uuid.UUID, Any]] = {}
+    versions: dict[uuid.UUID, int] = {}  # of rows that went out of sight, for their tombstones
     if not page:
         return []
     first, last = page[0][0], page[-1][0]
@@ -347,15 +350,22 @@ def _entries(
             # An access change sends the row as it is now when still visible, else a tombstone.
             query = select(spec.model).where(spec.model.id.in_(granted), spec.visible(actor.id))
             found.update((row.id, row) for row in session.scalars(query.options(*spec.options)))
+            hidden = granted - found.keys()
+            if hidden:
+                hidden_rows = session.execute(
+                    select(spec.model.id, spec.model.version).where(spec.model.id.in_(hidden))
+                )
+                versions.update({row_id: version for row_id, version in hidden_rows})
         rows[kind] = found
     payloads = {kind: ROW_TYPES[kind].payloads(session, list(found.values())) for kind, found in rows.items()}
     out: list[dict[str, Any]] = []
-    for _, kind, row_id, _grant in page:
+    for _, kind, row_id, grant in page:
         row = rows[kind].get(row_id)
-        if row is None:
-            out.append({"type": kind, "id": str(row_id), "version": 0, "deleted": True})
-        else:
+        if row is not None:
             out.append(observations.entry(kind, row, payloads[kind].get(row.id)))
+        elif grant is not None:
+            out.append({"type": kind, "id": str(row_id), "version": versions.get(row_id, 0), "deleted": True})
+        # else: the row changed again since this pull began; its newer change comes in a later page.
     return out
 
 
