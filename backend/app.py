@@ -31,9 +31,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config_module.engine_options(url))
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from backend import logs
-
-    logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
     api.init_app(app)

@@ -25,6 +25,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def init_app(app: Flask) -> None:
+    """Log as JSON lines (unless CADENCE_LOG_FORMAT says otherwise); called by the WSGI entry point."""
     if app.testing or os.environ.get("CADENCE_LOG_FORMAT", "json") != "json":
         return
     root = logging.getLogger()

@@ -211,3 +211,16 @@ def test_a_failure_mid_batch_undoes_nothing_of_its_neighbours(device, world: Wor
     assert stored == {uuid.UUID(first["id"]), uuid.UUID(stale["id"]), uuid.UUID(last["id"])}
     seqs = sorted(db.session.scalars(select(Observation.change_seq)))
     assert len(set(seqs)) == len(seqs)
+
+
+def test_a_rejected_save_sent_again_as_a_new_mutation_applies(device, world: World, rubrics) -> None:
+    from backend.org.models import TeamMember
+
+    mcl = device(world.mcl)
+    args = observation_args(world.teacher, rubrics["daily_quick_look"])
+    db.session.execute(TeamMember.__table__.delete().where(TeamMember.person_id == world.teacher.id))
+    db.session.commit()
+    assert mcl.send("observation.save", **args)["status"] == "rejected"
+    db.session.add(TeamMember(team_id=world.team.id, person_id=world.teacher.id))
+    db.session.commit()
+    assert mcl.send("observation.save", **args)["status"] == "applied"
