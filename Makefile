@@ -33,7 +33,7 @@ help:
 	@echo "make run                migrate, load rubrics, seed the demo school, serve on 127.0.0.1:\$$PORT"
 	@echo "make test               lint, types, PWA unit tests, pytest on SQLite (and PostgreSQL with TEST_DATABASE_URL)"
 	@echo "make lint               ruff and mypy"
-	@echo "make bench              the sync benchmark (bench/sync.py)"
+	@echo "make bench              the benchmarks: sync (bench/sync.py) and the PWA (bench/pwa.py)"
 	@echo "make migration m=...    a new revision from the models (next number, message m)"
 	@echo "make migration-check    upgrade a scratch database to head; fail if the models differ"
 	@echo "make migration-initial  regenerate 0001_initial_schema from the models (before the first release)"
@@ -116,8 +116,14 @@ test-postgres: $(VENV)/.cadence-installed
 	fi; \
 	set -x; $(BIN)/pytest $(PG_PYTEST_ARGS) $(PYTEST_ARGS)
 
-bench: install
+bench: install bench/node_modules/.cadence-installed
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/pwa.py
+
+# The peers and tools the benchmarks measure with (pouchdb-server, lighthouse); never needed by tests.
+bench/node_modules/.cadence-installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
+	touch $@
 
 # ---- migrations --------------------------------------------------------------------------------
 # Autogenerate against a scratch SQLite file brought to head, never against instance/.

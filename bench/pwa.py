@@ -27,7 +27,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "pwa" / "dist"
-LIGHTHOUSE = ROOT / "pwa" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -113,7 +113,7 @@ def offline_reload_ms(url: str, pw, runs: int = 7) -> list[float]:  # type: igno
 def lighthouse(url: str, profile: Path | None) -> dict[str, float] | str:
     """Performance and accessibility scores; with a profile, as the person signed in there."""
     if not LIGHTHOUSE.exists():
-        return "lighthouse is not installed (npm install in pwa/)"
+        return "lighthouse is not installed (npm install --prefix bench)"
     flags = "--headless=new --no-sandbox --disable-gpu"
     if profile is not None:
         flags += f" --user-data-dir={profile}"
