@@ -127,13 +127,18 @@ _PREFETCH_KEY = "cadence_prefetch"
 
 
 @contextmanager
-def prefetched(session: Session, wanted: dict[type[Any], set[Any]]) -> Iterator[None]:
+def prefetched(
+    session: Session, wanted: dict[type[Any], set[Any]], missing: dict[type[Any], set[Any]] | None = None
+) -> Iterator[None]:
     """Load the rows a batch will touch in one query per model, so `lookup` answers without SQL.
 
-    Without a query per lookup there is no autoflush per lookup either, and the batch's inserts reach
-    the database together at the end.
+    `missing` names rows known not to exist, which need no query at all. Without a query per lookup
+    there is no autoflush per lookup either, and the batch's inserts reach the database together.
     """
     cache: dict[tuple[type[Any], Any], Any] = {}
+    for model, ids in (missing or {}).items():
+        for ident in ids:
+            cache[(model, ident)] = None
     for model, ids in wanted.items():
         for ident in ids:
             cache[(model, ident)] = None

@@ -29,11 +29,8 @@ class ObservationSaveArgs(Schema):
         load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0, max=600)
     )
     context = fields.Nested(ContextArgs, load_default=lambda: ContextArgs().load({}))
-    scores = fields.Dict(
-        keys=fields.String(validate=validate.Length(min=1, max=64)),
-        values=fields.Integer(strict=True),
-        load_default=dict,
-    )
+    # Keys are checked against the rubric's indicators by the service, which knows them.
+    scores = fields.Dict(values=fields.Integer(strict=True), load_default=dict)
     evidence = fields.List(fields.Nested(EvidenceArgs), load_default=list, validate=validate.Length(max=500))
     glow = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
     grow = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
@@ -67,7 +67,18 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def observation_payload(obs: Observation, step: ActionStep | None = None) -> dict[str, Any]:
+class StepText(Protocol):
+    """What an observation's payload needs of its action step (a model or a plain row)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
+def observation_payload(obs: Observation, step: StepText | None = None) -> dict[str, Any]:
     live_step = step if step is not None and step.deleted_at is None else None
     return {
         "id": str(obs.id),

@@ -25,7 +25,7 @@ class Push(MethodView):
         """Apply a batch of mutations in order; one result per mutation."""
         body = service.push(db.session(), acting_person(), args["client_id"], args["mutations"], utcnow())
         db.session.commit()
-        return body
+        return jsonify(body)  # built by the service in the documented shape; no second pass through a schema
 
 
 @blp.route("/pull")

@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import Schema, ValidationError
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, Select, and_, insert, select, true
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -155,10 +155,15 @@ def push(
     next_change_seq(session)
     client = _client(session, actor, client_id, now)
     ids = [m["id"] for m in mutations]
-    stored = {m.id: m for m in session.scalars(select(SyncMutation).where(SyncMutation.id.in_(ids)))} if ids else {}
+    stored = {
+        row.id: {"client_id": row.client_id, "result": row.result}
+        for row in session.execute(
+            select(SyncMutation.id, SyncMutation.client_id, SyncMutation.result).where(SyncMutation.id.in_(ids))
+        )
+    } if ids else {}
     try:
-        touched = _rows_touched(mutations)
-        with session.begin_nested(), prefetched(session, touched):
+        touched, derived = _rows_touched(mutations)
+        with session.begin_nested(), prefetched(session, touched, _missing(session, touched, derived)):
             observations.warm_up(session, actor.id, touched[Person])
             body = _handle(session, actor, client, prepared, stored, now, careful=False)
             session.flush()
@@ -170,10 +175,10 @@ def push(
 
 def _handle(
     session: Session, actor: Person, client: SyncClient, prepared: list[Prepared],
-    stored: dict[uuid.UUID, SyncMutation], now: datetime, *, careful: bool,
+    stored: dict[uuid.UUID, dict[str, Any]], now: datetime, *, careful: bool,
 ) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
-    ledger: dict[uuid.UUID, SyncMutation] = {}
+    ledger: dict[uuid.UUID, dict[str, Any]] = {}
     resend_from: int | None = None
     last_seq = client.last_seq
     for item in prepared:
@@ -195,11 +200,12 @@ def _handle(
                                      {"seq": [f"Must be {last_seq + 1}."]}))
             continue
         result = _apply(session, actor, item, now, careful=careful)
-        ledger[mid] = SyncMutation(id=mid, client_id=client.id, seq=seq, name=mutation["name"][:64],
-                                   status=result["status"], result=result, received_at=now)
+        ledger[mid] = {"id": mid, "client_id": client.id, "seq": seq, "name": mutation["name"][:64],
+                       "status": result["status"], "result": result, "received_at": now}
         last_seq = seq
         results.append(result)
-    session.add_all(ledger.values())
+    if ledger:
+        session.execute(insert(SyncMutation), list(ledger.values()))  # one multi-row insert
     client.last_seq = last_seq
     body: dict[str, Any] = {"results": results}
     if resend_from is not None:
@@ -214,11 +220,17 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def _rows_touched(mutations: list[dict[str, Any]]) -> dict[type[Any], set[uuid.UUID]]:
-    """The ids of the rows a batch will read, from its (not yet validated) arguments."""
-    wanted: dict[type[Any], set[uuid.UUID]] = {
-        Observation: set(), ActionStep: set(), FeedbackResponse: set(), Person: set(), Rubric: set()
-    }
+Wanted = dict[type[Any], set[uuid.UUID]]
+
+
+def _rows_touched(mutations: list[dict[str, Any]]) -> tuple[Wanted, dict[uuid.UUID, list[tuple[type[Any], uuid.UUID]]]]:
+    """The ids of the rows a batch will read, from its (not yet validated) arguments.
+
+    Also: per observation, the ids derived from it (its action step and response), which cannot exist
+    unless the observation does.
+    """
+    wanted: Wanted = {Observation: set(), ActionStep: set(), FeedbackResponse: set(), Person: set(), Rubric: set()}
+    derived: dict[uuid.UUID, list[tuple[type[Any], uuid.UUID]]] = {}
     for mutation in mutations:
         args = mutation["args"] if isinstance(mutation["args"], dict) else {}
         ids = {key: _as_uuid(args.get(key)) for key in ("id", "observation_id", "educator_id", "rubric_id",
@@ -226,8 +238,8 @@ def _rows_touched(mutations: list[dict[str, Any]]) -> dict[type[Any], set[uuid.U
         obs_id = ids["observation_id"] or (ids["id"] if mutation["name"].startswith("observation.") else None)
         if obs_id is not None:
             wanted[Observation].add(obs_id)
-            wanted[ActionStep].add(observations.action_step_id_for(obs_id))
-            wanted[FeedbackResponse].add(observations.feedback_id_for(obs_id))
+            derived[obs_id] = [(ActionStep, observations.action_step_id_for(obs_id)),
+                               (FeedbackResponse, observations.feedback_id_for(obs_id))]
         for key, model in (("educator_id", Person), ("rubric_id", Rubric), ("follows_up", ActionStep)):
             found = ids[key]
             if found is not None:
@@ -235,14 +247,24 @@ def _rows_touched(mutations: list[dict[str, Any]]) -> dict[type[Any], set[uuid.U
         step_id = ids["id"]
         if mutation["name"] == "action_step.update" and step_id is not None:
             wanted[ActionStep].add(step_id)
-    return wanted
+    return wanted, derived
 
 
-def _replay(stored: SyncMutation, client: SyncClient, mid: uuid.UUID) -> dict[str, Any]:
-    if stored.client_id != client.id:
+def _missing(session: Session, wanted: Wanted, derived: dict[uuid.UUID, list[tuple[type[Any], uuid.UUID]]]) -> Wanted:
+    """Sort the derived ids: those of stored observations are fetched, the others are known absent."""
+    existing = set(session.scalars(select(Observation.id).where(Observation.id.in_(derived)))) if derived else set()
+    missing: Wanted = {ActionStep: set(), FeedbackResponse: set()}
+    for obs_id, rows in derived.items():
+        for model, row_id in rows:
+            (wanted if obs_id in existing else missing)[model].add(row_id)
+    return missing
+
+
+def _replay(stored: dict[str, Any], client: SyncClient, mid: uuid.UUID) -> dict[str, Any]:
+    if stored["client_id"] != client.id:
         return _rejected(mid, "This mutation id was already used by another installation.",
                          {"id": ["Use a new id."]})
-    result = dict(stored.result)
+    result = dict(stored["result"])
     if result["status"] == "applied":
         result["status"] = "duplicate"
     return result
@@ -255,13 +277,35 @@ def _school_payloads(_: Session, rows: list[School]) -> dict[uuid.UUID, dict[str
     return {s.id: {"id": str(s.id), "name": s.name, "district_id": str(s.district_id)} for s in rows}
 
 
-def _observation_payloads(session: Session, rows: list[Observation]) -> dict[uuid.UUID, dict[str, Any]]:
-    steps = observations.action_steps_for(session, rows)
-    return {o.id: observations.observation_payload(o, steps.get(o.id)) for o in rows}
+class _Step(NamedTuple):
+    id: uuid.UUID
+    text: str
+    deleted_at: datetime | None
+
+
+def _observation_payloads(_: Session, rows: list[Any]) -> dict[uuid.UUID, dict[str, Any]]:
+    def step(o: Any) -> _Step | None:
+        return _Step(o.step_id, o.step_text, o.step_deleted_at) if o.step_id else None
+
+    return {o.id: observations.observation_payload(o, step(o)) for o in rows}
 
 
 def _each(fn: Callable[[Any], dict[str, Any]]) -> Callable[[Session, list[Any]], dict[uuid.UUID, dict[str, Any]]]:
     return lambda _session, rows: {row.id: fn(row) for row in rows}
+
+
+def _plain(model: Any) -> Callable[[], Select[Any]]:
+    """Load a type's rows as plain rows, not ORM objects: a page holds up to a thousand of them."""
+    return lambda: select(*model.__table__.columns)
+
+
+def _plain_observations() -> Select[Any]:
+    """Observations with their action step's text in the same rows (one query, no second lookup)."""
+    return select(
+        *Observation.__table__.columns,
+        ActionStep.id.label("step_id"), ActionStep.text.label("step_text"),
+        ActionStep.deleted_at.label("step_deleted_at"),
+    ).outerjoin(ActionStep, ActionStep.observation_id == Observation.id)
 
 
 @dataclass(frozen=True)
@@ -270,6 +314,12 @@ class RowType:
     visible: Callable[[uuid.UUID], ColumnElement[bool]]
     payloads: Callable[[Session, list[Any]], dict[uuid.UUID, dict[str, Any]]]
     options: tuple[Any, ...] = ()
+    plain: Callable[[], Select[Any]] | None = None
+
+    def rows(self, session: Session, where: ColumnElement[bool]) -> list[Any]:
+        if self.plain is not None:
+            return list(session.execute(self.plain().where(where)))
+        return list(session.scalars(select(self.model).where(where).options(*self.options)))
 
 
 def _via_observation(model: Any) -> Callable[[uuid.UUID], ColumnElement[bool]]:
@@ -284,10 +334,15 @@ ROW_TYPES: dict[str, RowType] = {
         (selectinload(Team.leaders), selectinload(Team.members)),
     ),
     "rubric": RowType(Rubric, lambda _pid: true(), _each(rubric_payload)),
-    "observation": RowType(Observation, observations.visible_observation_clause, _observation_payloads),
-    "action_step": RowType(ActionStep, _via_observation(ActionStep), _each(observations.action_step_payload)),
+    "observation": RowType(
+        Observation, observations.visible_observation_clause, _observation_payloads, plain=_plain_observations
+    ),
+    "action_step": RowType(
+        ActionStep, _via_observation(ActionStep), _each(observations.action_step_payload), plain=_plain(ActionStep)
+    ),
     "feedback_response": RowType(
-        FeedbackResponse, _via_observation(FeedbackResponse), _each(observations.feedback_payload)
+        FeedbackResponse, _via_observation(FeedbackResponse), _each(observations.feedback_payload),
+        plain=_plain(FeedbackResponse),
     ),
 }
 # Whose sight of these rows follows the roster; rubrics are visible to everyone.
@@ -341,15 +396,13 @@ def _entries(
         # The page holds every visible change of this type within its range, so ask for the range
         # (no list of a thousand ids to send).
         if any(k == kind and grant is None for _, k, _, grant in page):
-            query = select(spec.model).where(
-                spec.model.change_seq >= first, spec.model.change_seq <= last, spec.visible(actor.id)
-            )
-            found.update((row.id, row) for row in session.scalars(query.options(*spec.options)))
+            in_range = and_(spec.model.change_seq >= first, spec.model.change_seq <= last, spec.visible(actor.id))
+            found.update((row.id, row) for row in spec.rows(session, in_range))
         granted = {row_id for _, k, row_id, grant in page if k == kind and grant is not None}
         if granted:
             # An access change sends the row as it is now when still visible, else a tombstone.
-            query = select(spec.model).where(spec.model.id.in_(granted), spec.visible(actor.id))
-            found.update((row.id, row) for row in session.scalars(query.options(*spec.options)))
+            still_visible = and_(spec.model.id.in_(granted), spec.visible(actor.id))
+            found.update((row.id, row) for row in spec.rows(session, still_visible))
             hidden = granted - found.keys()
             if hidden:
                 hidden_rows = session.execute(
