@@ -43,5 +43,13 @@ def init_app(app: Flask) -> None:
         response.headers["Cache-Control"] = NO_CACHE
         return response
 
+    @app.after_request
+    def _safe_defaults(response: Response) -> Response:
+        # Nothing of Cadence is meant to be framed, sniffed into another type, or leak its URLs.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
     app.add_url_rule("/", "pwa_index", serve, defaults={"path": ""})
     app.add_url_rule("/<app_path:path>", "pwa", serve)

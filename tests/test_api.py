@@ -25,6 +25,12 @@ def test_healthz_checks_the_database(client) -> None:
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
 
 
+def test_every_answer_refuses_framing_and_sniffing(client) -> None:
+    for url in ("/healthz", "/api/auth/me", "/"):
+        headers = client.get(url).headers
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+
+
 def test_unknown_api_path_is_a_json_404(login, world: World) -> None:
     response = login(world.mcl).get("/api/nothing-here")
     assert response.status_code == 404 and response.get_json()["code"] == "not_found"
