@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend.sync.service import MUTATIONS
+from backend.sync.mutations import MUTATIONS
 from tests.conftest import Device, World, observation_args
 
 # NUL characters are refused up front (see the last test); everything else goes through to the handlers.

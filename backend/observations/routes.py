@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from backend.auth.guard import acting_person
 from backend.extensions import db
-from backend.observations import service
+from backend.observations import schemas, service
 from backend.observations.models import Observation
 from backend.observations.schemas import (
     ActionStepListSchema,
@@ -26,7 +26,7 @@ def _listing(observations: list[Observation]) -> dict[str, Any]:
     steps = service.action_steps_for(db.session(), observations)
     return {
         "observations": [
-            {**service.observation_payload(o, steps.get(o.id)), "version": o.version} for o in observations
+            {**schemas.observation_payload(o, steps.get(o.id)), "version": o.version} for o in observations
         ]
     }
 
@@ -67,4 +67,4 @@ class EducatorActionSteps(MethodView):
         actor = acting_person()
         service.educator_observations(db.session(), actor, educator_id, 1)  # 404 unless the educator is visible
         steps = service.visible_action_steps(db.session(), actor, educator_id)
-        return {"action_steps": [{**service.action_step_payload(s), "version": s.version} for s in steps]}
+        return {"action_steps": [{**schemas.action_step_payload(s), "version": s.version} for s in steps]}

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from backend.auth.models import AuthSession
 from backend.extensions import db
-from backend.org import importer, service
+from backend.org import importer, roster
 from backend.org.models import Person
 
 roster_cli = AppGroup("roster", help="Manage the roster.")
@@ -41,7 +41,7 @@ def import_command(
         parsed = importer.parse(handle, default_school=school)
     session = db.session()
     schools, school_errors = importer.resolve_schools(session, parsed.rows, district)
-    people = service.people_by_email(session, {r.email for r in parsed.rows})
+    people = roster.people_by_email(session, {r.email for r in parsed.rows})
     parsed.errors = sorted(
         parsed.errors + school_errors + importer.check_stage_dates(parsed.rows, people), key=lambda e: e.line
     )
@@ -54,9 +54,9 @@ def import_command(
         _report(parsed.errors + skipped, f"{csv_file.name}: skipping these rows:")
     if len(rows) > PROGRESS_ABOVE:
         with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
-            changes = service.apply_roster(session, rows, schools, people, date.today(), bar.update)
+            changes = roster.apply_roster(session, rows, schools, people, date.today(), bar.update)
     else:
-        changes = service.apply_roster(session, rows, schools, people, date.today())
+        changes = roster.apply_roster(session, rows, schools, people, date.today())
     if dry_run:
         session.rollback()
     else:

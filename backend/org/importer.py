@@ -1,7 +1,7 @@
 """Read a roster CSV into checked rows; every problem is reported with its line number.
 
 This module only reads: `parse` checks each row and the rows against each other; `resolve_schools` and
-`check_stage_dates` check what needs the database. `backend.org.service.apply_roster` writes.
+`check_stage_dates` check what needs the database. `backend.org.roster.apply_roster` writes.
 The format is documented in docs/roster-csv.md.
 """
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from marshmallow import Schema, ValidationError
 from sqlalchemy import ColumnElement, Select, and_, insert, select, true
-from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from backend.db import current_change_seq, next_change_seq, prefetched
-from backend.errors import Conflict, DomainError, Forbidden
+from backend.errors import Forbidden
 from backend.observations import schemas as obs_schemas
 from backend.observations import service as observations
 from backend.observations.models import ActionStep, FeedbackResponse, Observation
@@ -23,109 +21,10 @@ from backend.org import service as org
 from backend.org.models import Person, School, Team
 from backend.rubrics.models import Rubric
 from backend.rubrics.service import rubric_payload
+from backend.sync import mutations as ops
 from backend.sync.models import AccessChange, SyncClient, SyncMutation
 
-log = logging.getLogger(__name__)
-
-# ---- mutations ---------------------------------------------------------------------------------
-
-Handler = Callable[[Session, Person, dict[str, Any], datetime], Any]
-
-
-@dataclass(frozen=True)
-class MutationSpec:
-    args: Schema
-    apply: Handler
-
-
-MUTATIONS: dict[str, MutationSpec] = {
-    "observation.save": MutationSpec(obs_schemas.ObservationSaveArgs(), observations.save_observation),
-    "observation.publish": MutationSpec(
-        obs_schemas.VersionedArgs(),
-        lambda s, actor, a, now: observations.publish_observation(s, actor, a["id"], a["base_version"], now),
-    ),
-    "observation.delete": MutationSpec(
-        obs_schemas.VersionedArgs(),
-        lambda s, actor, a, now: observations.delete_observation(s, actor, a["id"], a["base_version"], now),
-    ),
-    "feedback.acknowledge": MutationSpec(
-        obs_schemas.FeedbackAcknowledgeArgs(),
-        lambda s, actor, a, now: observations.acknowledge_feedback(s, actor, a["observation_id"], now),
-    ),
-    "feedback.reflect": MutationSpec(
-        obs_schemas.FeedbackReflectArgs(),
-        lambda s, actor, a, now: observations.reflect_on_feedback(s, actor, a["observation_id"], a["text"], now),
-    ),
-    "action_step.update": MutationSpec(
-        obs_schemas.ActionStepUpdateArgs(),
-        lambda s, actor, a, now: observations.update_action_step(
-            s, actor, a["id"], a["base_version"], a["status"], a["note"], now
-        ),
-    ),
-}
-
-
-def _rejected(mutation_id: uuid.UUID, message: str, errors: dict[str, Any]) -> dict[str, Any]:
-    return {"id": str(mutation_id), "status": "rejected", "message": message, "errors": errors}
-
-
-class _Careful(Exception):
-    """The fast pass met a mutation that fails: redo the batch one savepoint per mutation."""
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A mutation whose arguments were checked before the batch took any lock."""
-
-    mutation: dict[str, Any]
-    spec: MutationSpec | None = None
-    args: dict[str, Any] | None = None
-    rejection: dict[str, Any] | None = None
-
-
-def _prepare(mutation: dict[str, Any]) -> Prepared:
-    mid, name = mutation["id"], mutation["name"]
-    spec = MUTATIONS.get(name)
-    if spec is None:
-        known = ", ".join(sorted(MUTATIONS))
-        return Prepared(mutation, rejection=_rejected(
-            mid, f"Unknown mutation '{name}'.", {"name": [f"Unknown mutation; expected one of {known}."]}))
-    try:
-        return Prepared(mutation, spec, spec.args.load(mutation["args"]))
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        return Prepared(mutation, rejection=_rejected(mid, "Some arguments are not valid.", {"args": messages}))
-
-
-def _apply(session: Session, actor: Person, item: Prepared, now: datetime, *, careful: bool) -> dict[str, Any]:
-    """Run one mutation and describe the outcome.
-
-    Careful: in its own savepoint, so a failure leaves nothing behind. Fast: without one, and any failure
-    aborts the fast pass (`_Careful`), whose enclosing savepoint then undoes the whole pass.
-    """
-    if item.rejection is not None:
-        return item.rejection
-    assert item.spec is not None and item.args is not None
-    mid = item.mutation["id"]
-    if not careful:
-        try:
-            row = item.spec.apply(session, actor, item.args, now)
-        except DomainError as exc:
-            raise _Careful from exc
-        return {"id": str(mid), "status": "applied", "version": row.version}
-    try:
-        with session.begin_nested():
-            row = item.spec.apply(session, actor, item.args, now)
-            session.flush()
-    except Conflict as exc:
-        return {"id": str(mid), "status": "conflict", "message": exc.message, "current": exc.current}
-    except DomainError as exc:
-        return _rejected(mid, exc.message, {"args": exc.errors} if exc.errors else {})
-    except (IntegrityError, DataError):
-        # Validation should have caught it; the savepoint keeps the rest of the batch going.
-        log.exception("mutation %s failed in the database", mid)
-        return _rejected(mid, "The server could not store this change.", {})
-    return {"id": str(mid), "status": "applied", "version": row.version}
+# ---- push ----------------------------------------------------------------------------------------
 
 
 def _client(session: Session, actor: Person, client_id: uuid.UUID, now: datetime) -> SyncClient:
@@ -149,7 +48,7 @@ def push(
     writes flushed together; it is kept only if every mutation applies. Otherwise (a rejection, a
     conflict, a database error) the pass is undone and the batch runs again with one savepoint each.
     """
-    prepared = [_prepare(m) for m in mutations]  # the costly argument checks happen before any lock
+    prepared = [ops.prepare(m) for m in mutations]  # the costly argument checks happen before any lock
     # Take the change counter's lock before anything else: pushes then commit in change_seq order and
     # always lock in the same order (counter, then client), so they cannot deadlock.
     next_change_seq(session)
@@ -162,19 +61,19 @@ def push(
         )
     } if ids else {}
     try:
-        touched, derived = _rows_touched(mutations)
-        with session.begin_nested(), prefetched(session, touched, _missing(session, touched, derived)):
+        touched, derived = ops.rows_touched(mutations)
+        with session.begin_nested(), prefetched(session, touched, ops.missing(session, touched, derived)):
             observations.warm_up(session, actor.id, touched[Person])
             body = _handle(session, actor, client, prepared, stored, now, careful=False)
             session.flush()
         return body
-    except (_Careful, SQLAlchemyError):
+    except (ops.Careful, SQLAlchemyError):
         session.expire_all()
     return _handle(session, actor, client, prepared, stored, now, careful=True)
 
 
 def _handle(
-    session: Session, actor: Person, client: SyncClient, prepared: list[Prepared],
+    session: Session, actor: Person, client: SyncClient, prepared: list[ops.Prepared],
     stored: dict[uuid.UUID, dict[str, Any]], now: datetime, *, careful: bool,
 ) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
@@ -196,10 +95,10 @@ def _handle(
             results.append({"id": str(mid), "status": "gap", "resend_from": resend_from})
             continue
         if seq <= last_seq:
-            results.append(_rejected(mid, f"Sequence number {seq} is already taken on this installation.",
+            results.append(ops.rejected(mid, f"Sequence number {seq} is already taken on this installation.",
                                      {"seq": [f"Must be {last_seq + 1}."]}))
             continue
-        result = _apply(session, actor, item, now, careful=careful)
+        result = ops.apply(session, actor, item, now, careful=careful)
         ledger[mid] = {"id": mid, "client_id": client.id, "seq": seq, "name": mutation["name"][:64],
                        "status": result["status"], "result": result, "received_at": now}
         last_seq = seq
@@ -213,56 +112,9 @@ def _handle(
     return body
 
 
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
-Wanted = dict[type[Any], set[uuid.UUID]]
-
-
-def _rows_touched(mutations: list[dict[str, Any]]) -> tuple[Wanted, dict[uuid.UUID, list[tuple[type[Any], uuid.UUID]]]]:
-    """The ids of the rows a batch will read, from its (not yet validated) arguments.
-
-    Also: per observation, the ids derived from it (its action step and response), which cannot exist
-    unless the observation does.
-    """
-    wanted: Wanted = {Observation: set(), ActionStep: set(), FeedbackResponse: set(), Person: set(), Rubric: set()}
-    derived: dict[uuid.UUID, list[tuple[type[Any], uuid.UUID]]] = {}
-    for mutation in mutations:
-        args = mutation["args"] if isinstance(mutation["args"], dict) else {}
-        ids = {key: _as_uuid(args.get(key)) for key in ("id", "observation_id", "educator_id", "rubric_id",
-                                                          "follows_up")}
-        obs_id = ids["observation_id"] or (ids["id"] if mutation["name"].startswith("observation.") else None)
-        if obs_id is not None:
-            wanted[Observation].add(obs_id)
-            derived[obs_id] = [(ActionStep, observations.action_step_id_for(obs_id)),
-                               (FeedbackResponse, observations.feedback_id_for(obs_id))]
-        for key, model in (("educator_id", Person), ("rubric_id", Rubric), ("follows_up", ActionStep)):
-            found = ids[key]
-            if found is not None:
-                wanted[model].add(found)
-        step_id = ids["id"]
-        if mutation["name"] == "action_step.update" and step_id is not None:
-            wanted[ActionStep].add(step_id)
-    return wanted, derived
-
-
-def _missing(session: Session, wanted: Wanted, derived: dict[uuid.UUID, list[tuple[type[Any], uuid.UUID]]]) -> Wanted:
-    """Sort the derived ids: those of stored observations are fetched, the others are known absent."""
-    existing = set(session.scalars(select(Observation.id).where(Observation.id.in_(derived)))) if derived else set()
-    missing: Wanted = {ActionStep: set(), FeedbackResponse: set()}
-    for obs_id, rows in derived.items():
-        for model, row_id in rows:
-            (wanted if obs_id in existing else missing)[model].add(row_id)
-    return missing
-
-
 def _replay(stored: dict[str, Any], client: SyncClient, mid: uuid.UUID) -> dict[str, Any]:
     if stored["client_id"] != client.id:
-        return _rejected(mid, "This mutation id was already used by another installation.",
+        return ops.rejected(mid, "This mutation id was already used by another installation.",
                          {"id": ["Use a new id."]})
     result = dict(stored["result"])
     if result["status"] == "applied":
@@ -287,7 +139,7 @@ def _observation_payloads(_: Session, rows: list[Any]) -> dict[uuid.UUID, dict[s
     def step(o: Any) -> _Step | None:
         return _Step(o.step_id, o.step_text, o.step_deleted_at) if o.step_id else None
 
-    return {o.id: observations.observation_payload(o, step(o)) for o in rows}
+    return {o.id: obs_schemas.observation_payload(o, step(o)) for o in rows}
 
 
 def _each(fn: Callable[[Any], dict[str, Any]]) -> Callable[[Session, list[Any]], dict[uuid.UUID, dict[str, Any]]]:
@@ -338,10 +190,10 @@ ROW_TYPES: dict[str, RowType] = {
         Observation, observations.visible_observation_clause, _observation_payloads, plain=_plain_observations
     ),
     "action_step": RowType(
-        ActionStep, _via_observation(ActionStep), _each(observations.action_step_payload), plain=_plain(ActionStep)
+        ActionStep, _via_observation(ActionStep), _each(obs_schemas.action_step_payload), plain=_plain(ActionStep)
     ),
     "feedback_response": RowType(
-        FeedbackResponse, _via_observation(FeedbackResponse), _each(observations.feedback_payload),
+        FeedbackResponse, _via_observation(FeedbackResponse), _each(obs_schemas.feedback_payload),
         plain=_plain(FeedbackResponse),
     ),
 }
@@ -395,9 +247,14 @@ def _entries(
         found: dict[uuid.UUID, Any] = {}
         # The page holds every visible change of this type within its range, so ask for the range
         # (no list of a thousand ids to send).
-        if any(k == kind and grant is None for _, k, _, grant in page):
+        changed = {row_id for _, k, row_id, grant in page if k == kind and grant is None}
+        if changed:
             in_range = and_(spec.model.change_seq >= first, spec.model.change_seq <= last, spec.visible(actor.id))
             found.update((row.id, row) for row in spec.rows(session, in_range))
+            moved = changed - found.keys()
+            if moved:  # changed again since the keys were read: send the newer state now
+                found.update((row.id, row) for row in spec.rows(
+                    session, and_(spec.model.id.in_(moved), spec.visible(actor.id))))
         granted = {row_id for _, k, row_id, grant in page if k == kind and grant is not None}
         if granted:
             # An access change sends the row as it is now when still visible, else a tombstone.
@@ -415,10 +272,9 @@ def _entries(
     for _, kind, row_id, grant in page:
         row = rows[kind].get(row_id)
         if row is not None:
-            out.append(observations.entry(kind, row, payloads[kind].get(row.id)))
+            out.append(obs_schemas.entry(kind, row, payloads[kind].get(row.id)))
         elif grant is not None:
             out.append({"type": kind, "id": str(row_id), "version": versions.get(row_id, 0), "deleted": True})
-        # else: the row changed again since this pull began; its newer change comes in a later page.
     return out
 
 

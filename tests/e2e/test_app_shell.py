@@ -10,7 +10,18 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server
-from tests.e2e.flows import ADMIN, MCL, TEACHER, TEACHER_NAME, TIMEOUT, open_tab, quick_look, sign_in
+from tests.e2e.flows import (
+    ADMIN,
+    MCL,
+    TEACHER,
+    TEACHER_NAME,
+    TIMEOUT,
+    ApiUser,
+    eventually,
+    open_tab,
+    quick_look,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +72,8 @@ def test_every_screen_passes_axe_at_phone_width(server: Server, new_context: Any
     sign_in(page, MCL)
     _check(page, axe_source, "team roster")
     obs_id = quick_look(page, TEACHER_NAME, publish=True, glow="Clear model")
+    mcl = ApiUser(server.url, MCL)
+    eventually(lambda: mcl.observations().get(obs_id, {}).get("status") == "published", page)
     page.goto(f"/observation/{obs_id}")
     expect(page.get_by_test_id("indicator").first).to_be_visible(timeout=TIMEOUT)
     _check(page, axe_source, "quick look")
