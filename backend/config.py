@@ -54,8 +54,6 @@ def load() -> dict[str, Any]:
         "LOGIN_FAILURE_WINDOW_SECONDS": int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900")),
         "RUBRICS_DIR": os.environ.get("CADENCE_RUBRICS_DIR", str(ROOT / "rubrics")),
         "PWA_DIST": os.environ.get("CADENCE_PWA_DIST", str(ROOT / "pwa" / "dist")),
-        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),
-        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:admin@cadence.test"),
         "API_TITLE": "Cadence",
         "API_VERSION": "1",
         "OPENAPI_VERSION": "3.0.3",
