@@ -160,9 +160,14 @@ def rows_touched(mutations: list[dict[str, Any]]) -> tuple[Wanted, dict[uuid.UUI
 
 
 def missing(session: Session, wanted: Wanted, derived: dict[uuid.UUID, list[tuple[type[Any], uuid.UUID]]]) -> Wanted:
-    """Sort the derived ids: those of stored observations are fetched, the others are known absent."""
-    existing = set(session.scalars(select(Observation.id).where(Observation.id.in_(derived)))) if derived else set()
-    missing: Wanted = {ActionStep: set(), FeedbackResponse: set()}
+    """Sort what the batch names: rows of stored observations are fetched, the others known absent.
+
+    Narrows `wanted` in place, so a batch of new observations queries for none of them again.
+    """
+    ids = wanted[Observation]
+    existing = set(session.scalars(select(Observation.id).where(Observation.id.in_(ids)))) if ids else set()
+    missing: Wanted = {Observation: ids - existing, ActionStep: set(), FeedbackResponse: set()}
+    wanted[Observation] = existing
     for obs_id, rows in derived.items():
         for model, row_id in rows:
             (wanted if obs_id in existing else missing)[model].add(row_id)
