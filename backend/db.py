@@ -95,7 +95,7 @@ def next_change_seq(session: Session) -> int:
 
 
 def flush_change_seq(session: Session) -> None:
-    """Write the counter's local high-water mark back; called before every flush."""
+    """Write the counter's local high-water mark back; called before the outermost commit."""
     state = session.info.get(_COUNTER_KEY)
     if state and state["value"] != state["written"]:
         session.execute(

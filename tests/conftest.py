@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from backend import create_app
 from backend.auth.service import hash_password
+from backend.db import touch
 from backend.extensions import db
 from backend.org.models import District, Membership, Person, School, Team, TeamLeader, TeamMember
 from backend.org.service import set_career_stage
@@ -138,11 +139,10 @@ def make_district(name: str = "North District") -> District:
 
 
 def make_school(district: District | None = None, name: str | None = None) -> School:
-    from backend.db import next_change_seq
 
     district = district or make_district()
     school = School(district_id=district.id, name=name or f"School {uuid.uuid4().hex[:6]}", targets={})
-    school.change_seq = next_change_seq(db.session)
+    touch(db.session, school)
     db.session.add(school)
     db.session.flush()
     return school
@@ -155,13 +155,12 @@ def make_person(
     name: str | None = None,
     email: str | None = None,
 ) -> Person:
-    from backend.db import next_change_seq
 
     tag = uuid.uuid4().hex[:8]
     person = Person(
         email=email or f"{tag}@example.test", name=name or f"Person {tag}", password_hash=_PASSWORD_HASH
     )
-    person.change_seq = next_change_seq(db.session)
+    touch(db.session, person)
     db.session.add(person)
     db.session.flush()
     if stage:
@@ -173,10 +172,9 @@ def make_person(
 
 
 def make_team(school: School, leaders: list[Person], members: list[Person], name: str | None = None) -> Team:
-    from backend.db import next_change_seq
 
     team = Team(school_id=school.id, name=name or f"Team {uuid.uuid4().hex[:6]}")
-    team.change_seq = next_change_seq(db.session)
+    touch(db.session, team)
     db.session.add(team)
     db.session.flush()
     for leader in leaders:

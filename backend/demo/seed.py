@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.db import next_change_seq
+from backend.db import touch
 from backend.org.models import District, Membership, Person, School, Team, TeamLeader, TeamMember
 from backend.org.service import set_career_stage
 from backend.rubrics.models import Rubric
@@ -110,7 +110,7 @@ def demo_emails_taken(session: Session) -> list[str]:
 
 def _person(session: Session, name: str, email: str, password_hash: str) -> Person:
     person = Person(email=email, name=name, password_hash=password_hash)
-    person.change_seq = next_change_seq(session)
+    touch(session, person)
     session.add(person)
     session.flush()
     return person
@@ -124,7 +124,7 @@ def build_roster(session: Session, password_hash: str, today: date) -> dict[str,
     teams: list[tuple[School, Person, list[tuple[Person, Member]]]] = []
     for school_name, spec in SCHOOLS.items():
         school = School(district_id=district.id, name=school_name, targets={})
-        school.change_seq = next_change_seq(session)
+        touch(session, school)
         session.add(school)
         session.flush()
         admin = _person(session, spec["admin"][0], spec["admin"][1], password_hash)
@@ -134,7 +134,7 @@ def build_roster(session: Session, password_hash: str, today: date) -> dict[str,
             set_career_stage(session, mcl, "multi_classroom_leader", today - timedelta(days=800))
             session.add(Membership(person_id=mcl.id, school_id=school.id, role="staff"))
             team = Team(school_id=school.id, name=team_name)
-            team.change_seq = next_change_seq(session)
+            touch(session, team)
             session.add(team)
             session.flush()
             session.add(TeamLeader(team_id=team.id, person_id=mcl.id))

@@ -18,6 +18,7 @@ from backend.observations.schemas import (
     ObservationQueryArgs,
     ObservationSchema,
 )
+from backend.org import service as org
 
 blp = Blueprint("observations", __name__, url_prefix="/api", description="Observations and action steps")
 
@@ -65,6 +66,6 @@ class EducatorActionSteps(MethodView):
     def get(self, educator_id: uuid.UUID) -> Any:
         """An educator's action steps that I may see."""
         actor = acting_person()
-        service.educator_observations(db.session(), actor, educator_id, 1)  # 404 unless the educator is visible
+        org.visible_person(db.session(), actor.id, educator_id)
         steps = service.visible_action_steps(db.session(), actor, educator_id)
         return {"action_steps": [{**schemas.action_step_payload(s), "version": s.version} for s in steps]}

@@ -264,11 +264,9 @@ def _response_for(session: Session, obs: Observation, now: datetime) -> Feedback
 
 def acknowledge_feedback(session: Session, actor: Person, observation_id: uuid.UUID, now: datetime) -> FeedbackResponse:
     """Mark feedback acknowledged; acknowledging twice changes nothing."""
-    obs = _my_published(session, actor, observation_id)
-    existing = lookup(session, FeedbackResponse, feedback_id_for(obs.id))
-    if existing is not None and existing.acknowledged_at is not None:
-        return existing
-    response = _response_for(session, obs, now)
+    response = _response_for(session, _my_published(session, actor, observation_id), now)
+    if response.acknowledged_at is not None:
+        return response
     response.acknowledged_at = now
     touch(session, response)
     return response
@@ -318,9 +316,7 @@ def my_observations(session: Session, actor: Person, status: str | None, limit: 
 
 def educator_observations(session: Session, actor: Person, educator_id: uuid.UUID, limit: int) -> list[Observation]:
     """An educator's observations that the actor may see; 404 when the educator is not visible to them."""
-    visible_people = org.visible_person_ids_q(actor.id)
-    if session.scalar(select(Person.id).where(Person.id == educator_id, Person.id.in_(visible_people))) is None:
-        raise NotFound("No such educator.")
+    org.visible_person(session, actor.id, educator_id)
     query = select(Observation).where(
         Observation.educator_id == educator_id, Observation.deleted_at.is_(None),
         visible_observation_clause(actor.id),

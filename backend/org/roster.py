@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from backend.db import next_change_seq, touch
+from backend.db import touch
 from backend.org.models import (
     CareerStage,
     District,
@@ -86,7 +86,7 @@ def apply_roster(
         session.flush()
         for name in schools.to_create:
             school = School(district_id=district.id, name=name, targets={})
-            school.change_seq = next_change_seq(session)
+            touch(session, school)
             session.add(school)
             schools.found[name.casefold()] = school
             changes.schools_created += 1
@@ -153,7 +153,7 @@ def apply_roster(
                 person.career_stage = first.career_stage
                 started = first.stage_started_on or today
                 person.stages.append(CareerStage(stage=first.career_stage, started_on=started))
-            person.change_seq = next_change_seq(session)
+            touch(session, person)
             session.add(person)
             people[email] = person
             changes.people_created += 1
@@ -178,7 +178,7 @@ def apply_roster(
             session.add(Membership(person_id=pid, school_id=school_id, role=role))
         changes.memberships_changed += 1
     for team in new_teams.values():
-        team.change_seq = next_change_seq(session)
+        touch(session, team)
         session.add(team)
     changes.teams_created = len(new_teams)
     session.flush()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CompoundSelect, Select, or_, select, union
+from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.orm import Session
 
 from backend.db import touch
@@ -86,6 +86,16 @@ def visible_team_ids_q(person_id: uuid.UUID) -> CompoundSelect:
         _member_team_ids_q(person_id),
         select(Team.id).where(Team.school_id.in_(admin_school_ids_q(person_id))),
     )
+
+
+def visible_person(session: Session, actor_id: uuid.UUID, person_id: uuid.UUID) -> Person:
+    """A person the actor may see; NotFound otherwise, so people elsewhere stay invisible."""
+    person = session.scalar(
+        select(Person).where(Person.id == person_id, Person.id.in_(visible_person_ids_q(actor_id)))
+    )
+    if person is None:
+        raise NotFound("No such person.")
+    return person
 
 
 def get_person(session: Session, person_id: uuid.UUID) -> Person:
@@ -196,7 +206,7 @@ def set_career_stage(session: Session, person: Person, stage: str, started_on: d
 def people_by_ids(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Person]:
     if not ids:
         return {}
-    return {p.id: p for p in session.scalars(select(Person).where(or_(Person.id.in_(ids))))}
+    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
 # ---- read views of the roster --------------------------------------------------------------------
@@ -260,12 +270,7 @@ def roster_detail(session: Session, actor_id: uuid.UUID, school_id: uuid.UUID) -
 
 def person_detail(session: Session, actor_id: uuid.UUID, person_id: uuid.UUID) -> dict[str, object]:
     """A person the actor may see, with stage history and the teams the actor may see them on."""
-    visible = session.scalar(
-        select(Person.id).where(Person.id == person_id, Person.id.in_(visible_person_ids_q(actor_id)))
-    )
-    if visible is None:
-        raise NotFound("No such person.")
-    person = get_person(session, person_id)
+    person = visible_person(session, actor_id, person_id)
     return {
         "id": person.id,
         "name": person.name,

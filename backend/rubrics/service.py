@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.config import ROOT
-from backend.db import next_change_seq
+from backend.db import touch
 from backend.errors import Invalid, NotFound
 from backend.org.models import School
 from backend.rubrics.models import Rubric
@@ -98,9 +98,8 @@ def load_directory(session: Session, directory: Path) -> LoadReport:
             applies_to=list(content["applies_to"]),
             content=content,
             content_hash=digest,
-            version=1,
-            change_seq=next_change_seq(session),
         )
+        touch(session, rubric)
         session.add(rubric)
         report.files.append(LoadedFile(name, rubric.key, rubric.rubric_version, new=True))
     session.flush()

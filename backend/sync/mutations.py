@@ -59,6 +59,10 @@ MUTATIONS: dict[str, MutationSpec] = {
 }
 
 
+def applied(mutation_id: uuid.UUID, row: Any) -> dict[str, Any]:
+    return {"id": str(mutation_id), "status": "applied", "version": row.version}
+
+
 def rejected(mutation_id: uuid.UUID, message: str, errors: dict[str, Any]) -> dict[str, Any]:
     return {"id": str(mutation_id), "status": "rejected", "message": message, "errors": errors}
 
@@ -106,7 +110,7 @@ def apply(session: Session, actor: Person, item: Prepared, now: datetime, *, car
             row = item.spec.apply(session, actor, item.args, now)
         except DomainError as exc:
             raise Careful from exc
-        return {"id": str(mid), "status": "applied", "version": row.version}
+        return applied(mid, row)
     try:
         with session.begin_nested():
             row = item.spec.apply(session, actor, item.args, now)
@@ -119,7 +123,7 @@ def apply(session: Session, actor: Person, item: Prepared, now: datetime, *, car
         # Validation should have caught it; the savepoint keeps the rest of the batch going.
         log.exception("mutation %s failed in the database", mid)
         return rejected(mid, "The server could not store this change.", {})
-    return {"id": str(mid), "status": "applied", "version": row.version}
+    return applied(mid, row)
 
 
 def _as_uuid(value: Any) -> uuid.UUID | None:
